@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { createContext, type Context, type GlobalOptions } from './context.js';
+import type { Runtime } from './io.js';
+
+export type Handler<O> = (ctx: Context, args: string[], options: O) => Promise<void>;
+
+/** Adapts a handler to commander: builds the context from the global options, passes the parsed arguments. */
+export function action<O>(runtime: Runtime, handler: Handler<O>): (...all: unknown[]) => Promise<void> {
+  return async (...all: unknown[]) => {
+    const command = all[all.length - 1] as Command;
+    const ctx = createContext(runtime, command.optsWithGlobals<GlobalOptions>());
+    const args = (command.processedArgs as unknown[]).flatMap((arg) => (arg === undefined ? [] : arg)) as string[];
+    await handler(ctx, args, command.opts() as O);
+  };
+}
+
+/** Help text examples, in one format everywhere. */
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}

@@ -1,0 +1,68 @@
+import { mergeCatalog } from '../core/catalog/index.js';
+import type { ResolvedEntry } from '../core/catalog/types.js';
+import { configFile } from '../core/config/paths.js';
+import { loadConfig, updateConfig, type ConfigData } from '../core/config/store.js';
+import { noGrants, type GrantStatusSource } from '../core/auth/classify.js';
+import { loadEnvFile, locateEnvFile, type EnvFile } from '../core/secrets/env-file.js';
+import { createOsKeychain, keychainService, type KeychainStore } from '../core/secrets/keychain.js';
+import { SecretResolver } from '../core/secrets/resolve.js';
+import { isInteractive, useColor, type Runtime } from './io.js';
+import { createPrinter, type Printer } from './output.js';
+import { createPrompts, type Prompts } from './prompts.js';
+
+export interface GlobalOptions {
+  color?: boolean;
+  envFile?: string;
+}
+
+/** The dependencies commands are given. Everything expensive is created on first use. */
+export interface Context {
+  runtime: Runtime;
+  printer: Printer;
+  interactive: boolean;
+  configFile: string;
+  keychain: KeychainStore;
+  prompts: Prompts;
+  grants: GrantStatusSource;
+  config(): Promise<ConfigData>;
+  updateConfig<T>(mutate: (config: ConfigData) => T | Promise<T>): Promise<T>;
+  catalog(): Promise<ResolvedEntry[]>;
+  envFile(): Promise<EnvFile | undefined>;
+  resolver(): Promise<SecretResolver>;
+}
+
+export function createContext(runtime: Runtime, options: GlobalOptions): Context {
+  const printer = createPrinter(runtime.stdout, runtime.stderr, useColor(runtime, options.color));
+  const interactive = isInteractive(runtime);
+  const file = configFile(runtime.env);
+  let configPromise: Promise<ConfigData> | undefined;
+  let envFilePromise: Promise<EnvFile | undefined> | undefined;
+  let resolverPromise: Promise<SecretResolver> | undefined;
+
+  const context: Context = {
+    runtime,
+    printer,
+    interactive,
+    configFile: file,
+    keychain: createOsKeychain(keychainService(runtime.env)),
+    prompts: createPrompts(runtime, interactive),
+    grants: noGrants,
+    config: () => (configPromise ??= loadConfig(file)),
+    updateConfig: (mutate) => updateConfig(file, mutate),
+    catalog: async () => mergeCatalog((await context.config()).servers),
+    envFile: () =>
+      (envFilePromise ??= loadEnvFile(locateEnvFile(runtime.cwd, runtime.env, options.envFile)).then((loaded) => {
+        for (const warning of loaded?.warnings ?? []) printer.warn(warning);
+        return loaded;
+      })),
+    resolver: () =>
+      (resolverPromise ??= (async () =>
+        new SecretResolver({
+          env: runtime.env,
+          envFile: await context.envFile(),
+          keychain: context.keychain,
+          catalog: await context.catalog(),
+        }))()),
+  };
+  return context;
+}

@@ -1,0 +1,47 @@
+import type { Readable } from 'node:stream';
+import type { Env } from '../core/config/paths.js';
+
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Everything a command touches of the outside world; tests pass their own. */
+export interface Runtime {
+  argv: string[];
+  env: Env;
+  cwd: string;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+export function nodeRuntime(): Runtime {
+  return {
+    argv: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org) or --no-color is given. */
+export function useColor(runtime: Runtime, flag: boolean | undefined): boolean {
+  if (flag === false) return false;
+  if (runtime.env.NO_COLOR !== undefined && runtime.env.NO_COLOR !== '') return false;
+  if (runtime.env.FORCE_COLOR !== undefined && runtime.env.FORCE_COLOR !== '0') return true;
+  return runtime.stdout.isTTY === true && runtime.env.TERM !== 'dumb';
+}
+
+export function isInteractive(runtime: Runtime): boolean {
+  return runtime.stdin.isTTY === true && runtime.stdout.isTTY === true && runtime.env.CI !== 'true';
+}
+
+/** Reads all of a piped stdin. */
+export async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

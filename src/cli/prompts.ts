@@ -1,0 +1,35 @@
+import { CancelledError, UsageError } from '../core/errors.js';
+import type { Runtime } from './io.js';
+
+/** Interactive questions. Only asked on a terminal; every one has a flag or a pipe as the other way in. */
+export interface Prompts {
+  secret(message: string): Promise<string>;
+  confirm(message: string, defaultValue: boolean): Promise<boolean>;
+}
+
+function cancelled(error: unknown): never {
+  if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
+    throw new CancelledError();
+  }
+  throw error;
+}
+
+/** @inquirer/prompts is loaded only when a question is actually asked. */
+export function createPrompts(runtime: Runtime, interactive: boolean): Prompts {
+  const context = { input: runtime.stdin, output: runtime.stderr as NodeJS.WritableStream, clearPromptOnDone: false };
+  const guard = () => {
+    if (!interactive) throw new UsageError('this needs an answer, but there is no terminal to ask on', 'pass the value with a flag or through stdin');
+  };
+  return {
+    async secret(message) {
+      guard();
+      const { password } = await import('@inquirer/prompts');
+      return password({ message, mask: '*' }, context).catch(cancelled);
+    },
+    async confirm(message, defaultValue) {
+      guard();
+      const { confirm } = await import('@inquirer/prompts');
+      return confirm({ message, default: defaultValue }, context).catch(cancelled);
+    },
+  };
+}

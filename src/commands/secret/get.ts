@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { action, examples } from '../../cli/action.js';
+import { secretArgument } from '../../cli/complete-kinds.js';
+import type { Runtime } from '../../cli/io.js';
+import { NotFoundError } from '../../core/errors.js';
+import { parseSecretName } from '../../core/names.js';
+import type { FoundSecret, SecretResolver } from '../../core/secrets/resolve.js';
+
+export async function getSecret(name: string, deps: { resolver: SecretResolver }): Promise<FoundSecret> {
+  parseSecretName(name);
+  const found = await deps.resolver.resolve(name);
+  if (found) return found;
+  // Not in env or file, and the keychain could not be asked: say that, not "not found".
+  if (deps.resolver.keychainError) throw deps.resolver.keychainError;
+  throw new NotFoundError(`secret ${name} is not set`, `set it with: mcpkey secret set ${name}`, 'secret_not_found');
+}
+
+export function registerGet(parent: Command, runtime: Runtime): void {
+  parent
+    .command('get')
+    .description('print the value of a secret (from env, .env.mcp or the keychain, whichever wins)')
+    .addArgument(secretArgument())
+    .addHelpText('after', examples('mcpkey secret get neon.api_key', 'export NEON_API_KEY="$(mcpkey secret get neon.api_key)"'))
+    .action(
+      action(runtime, async (ctx, [name]) => {
+        const found = await getSecret(name!, { resolver: await ctx.resolver() });
+        // The one place a value is printed; exactly one newline, which `secret set` strips again.
+        runtime.stdout.write(`${found.value}\n`);
+      }),
+    );
+}

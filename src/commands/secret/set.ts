@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { action, examples } from '../../cli/action.js';
+import { secretArgument } from '../../cli/complete-kinds.js';
+import type { Context } from '../../cli/context.js';
+import { readAll, type Runtime } from '../../cli/io.js';
+import type { Printer } from '../../cli/output.js';
+import type { Prompts } from '../../cli/prompts.js';
+import { UsageError } from '../../core/errors.js';
+import { parseSecretName } from '../../core/names.js';
+import type { KeychainStore } from '../../core/secrets/keychain.js';
+import type { SecretResolver, SecretSource } from '../../core/secrets/resolve.js';
+
+export interface SetSecretDeps {
+  keychain: KeychainStore;
+  resolver: SecretResolver;
+  prompts: Prompts;
+  /** Piped stdin, or undefined when stdin is a terminal. */
+  readStdin: (() => Promise<string>) | undefined;
+  warn: (text: string) => void;
+  tty: boolean;
+}
+
+export interface SetSecretResult {
+  name: string;
+  replaced: boolean;
+  /** A higher-priority source that will still win over the keychain value. */
+  shadowedBy?: { source: SecretSource; as?: string };
+}
+
+/** `NAME=VALUE` from the argument; otherwise stdin when piped; otherwise a hidden prompt. */
+export async function setSecret(spec: string, deps: SetSecretDeps): Promise<SetSecretResult> {
+  const eq = spec.indexOf('=');
+  const { name } = parseSecretName(eq === -1 ? spec : spec.slice(0, eq));
+  let value: string;
+  if (eq !== -1) {
+    value = spec.slice(eq + 1);
+    if (deps.tty && value !== '') {
+      deps.warn('a value on the command line lands in your shell history; prefer a pipe or the prompt');
+    }
+  } else if (deps.readStdin) {
+    // One trailing newline comes from `echo` or a file's last line; any other is part of the value.
+    value = (await deps.readStdin()).replace(/\r?\n$/, '');
+  } else {
+    value = await deps.prompts.secret(`Value for ${name}`);
+  }
+  if (value === '') {
+    throw new UsageError(`refusing to store an empty value for ${name}`, `pipe the value in (e.g. printf %s "$KEY" | mcpkey secret set ${name}) or delete the secret instead`, 'empty_value');
+  }
+  const replaced = (await deps.keychain.get(name)) !== undefined;
+  await deps.keychain.set(name, value);
+  const shadow = deps.resolver.fromEnv(name) ?? deps.resolver.fromEnvFile(name);
+  return { name, replaced, ...(shadow ? { shadowedBy: { source: shadow.source, as: shadow.foundAs } } : {}) };
+}
+
+export function printSetSecret(result: SetSecretResult, printer: Printer): void {
+  printer.success(`${result.replaced ? 'Replaced' : 'Saved'} ${result.name} in the keychain`);
+  if (result.shadowedBy) {
+    const where = result.shadowedBy.source === 'env' ? `the environment variable ${result.shadowedBy.as}` : `${result.shadowedBy.as} in the env file`;
+    printer.warn(`${where} takes precedence over the keychain value of ${result.name}`);
+  }
+}
+
+export function registerSet(parent: Command, runtime: Runtime): void {
+  parent
+    .command('set')
+    .description('store a secret in the OS keychain (value from NAME=VALUE, a pipe, or a hidden prompt)')
+    .addArgument(secretArgument('<name[=value]>'))
+    .addHelpText(
+      'after',
+      examples(
+        'mcpkey secret set neon.api_key                      # hidden prompt',
+        'printf %s "$NEON_API_KEY" | mcpkey secret set neon.api_key',
+        'mcpkey secret set github.personal_access_token < token.txt',
+      ),
+    )
+    .action(
+      action(runtime, async (ctx: Context, [spec]) => {
+        const result = await setSecret(spec!, {
+          keychain: ctx.keychain,
+          resolver: await ctx.resolver(),
+          prompts: ctx.prompts,
+          readStdin: runtime.stdin.isTTY ? undefined : () => readAll(runtime.stdin),
+          warn: ctx.printer.warn,
+          tty: runtime.stderr.isTTY === true,
+        });
+        printSetSecret(result, ctx.printer);
+      }),
+    );
+}

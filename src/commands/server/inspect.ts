@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import { action, examples } from '../../cli/action.js';
+import { serverArgument } from '../../cli/complete-kinds.js';
+import type { Runtime } from '../../cli/io.js';
+import type { Printer } from '../../cli/output.js';
+import { readiness, type GrantStatusSource, type Readiness } from '../../core/auth/classify.js';
+import { findEntry } from '../../core/catalog/index.js';
+import type { ResolvedEntry, Transport } from '../../core/catalog/types.js';
+import { assertServerName } from '../../core/names.js';
+import type { SecretResolver } from '../../core/secrets/resolve.js';
+
+export interface InspectResult extends Readiness {
+  name: string;
+  title: string;
+  description: string;
+  source: 'builtin' | 'user';
+  enabled: boolean;
+  transport: Transport;
+  oauthNote?: string;
+  warnings: string[];
+}
+
+export async function inspectServer(
+  name: string,
+  deps: { catalog: readonly ResolvedEntry[]; enabled: readonly string[]; resolver: SecretResolver; grants: GrantStatusSource },
+): Promise<InspectResult> {
+  const entry = findEntry(deps.catalog, assertServerName(name));
+  const state = await readiness(entry, deps.resolver, deps.grants);
+  const note = entry.oauth ? entry.oauth.note : undefined;
+  return {
+    name: entry.name,
+    title: entry.title,
+    description: entry.description,
+    source: entry.source,
+    enabled: deps.enabled.includes(entry.name),
+    transport: entry.transport,
+    ...state,
+    ...(note ? { oauthNote: note } : {}),
+    warnings: deps.resolver.keychainError ? [`${deps.resolver.keychainError.message}; secrets were looked up in env and .env.mcp only`] : [],
+  };
+}
+
+function describeTransport(transport: Transport): string {
+  if (transport.type === 'remote') return `${transport.url} (${transport.transport})`;
+  return [transport.command, ...transport.args].join(' ');
+}
+
+export function printInspect(result: InspectResult, printer: Printer): void {
+  const { style } = printer;
+  const ok = style.green('✓');
+  const bad = style.red('✗');
+  for (const warning of result.warnings) printer.warn(warning);
+  printer.line(`${style.bold(result.name)} — ${result.title}${result.source === 'user' ? style.dim(' (user entry)') : ''}`);
+  printer.line(result.description);
+  printer.line();
+  printer.line(`  auth:      ${result.kind}`);
+  printer.line(`  transport: ${result.transport.type === 'remote' ? 'remote' : 'stdio'}  ${describeTransport(result.transport)}`);
+  printer.line(`  enabled:   ${result.enabled ? 'yes' : 'no'}`);
+  printer.line(`  status:    ${result.ready ? style.green('ready') : style.yellow('not ready')}`);
+  if (result.secrets.length > 0) {
+    printer.line();
+    printer.line('  secrets:');
+    for (const secret of result.secrets) {
+      const mark = secret.present ? ok : secret.optional ? style.dim('-') : bad;
+      const where = secret.present ? `from ${secret.source}` : secret.optional ? 'optional, not set' : 'missing';
+      printer.line(`    ${mark} ${secret.name} → ${secret.env}  ${style.dim(where)}`);
+      if (!secret.present && secret.url) printer.line(`      ${style.dim(`get one at ${secret.url}`)}`);
+    }
+  }
+  if (result.oauth) {
+    printer.line();
+    const status = result.oauth;
+    printer.line(`  oauth:     ${status.state === 'authorized' ? `${ok} authorized` : status.state.replace(/-/g, ' ')}`);
+    if (status.issuer) printer.line(`    issuer:  ${status.issuer}`);
+    if (status.expiresAt) printer.line(`    expires: ${status.expiresAt}`);
+    if (status.scopes?.length) printer.line(`    scopes:  ${status.scopes.join(' ')}`);
+    if (result.oauthNote) printer.line(`    note:    ${result.oauthNote}`);
+  }
+  if (result.nextSteps.length > 0) {
+    printer.line();
+    printer.line('  to make it ready:');
+    for (const step of result.nextSteps) printer.line(`    ${step}`);
+  }
+}
+
+export function registerInspect(parent: Command, runtime: Runtime): void {
+  parent
+    .command('inspect')
+    .description('show everything about one server: transport, auth, secrets (never values), status')
+    .addArgument(serverArgument())
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', examples('mcpkey server inspect neon', 'mcpkey server inspect linear --json'))
+    .action(
+      action<{ json?: boolean }>(runtime, async (ctx, [name], options) => {
+        const result = await inspectServer(name!, {
+          catalog: await ctx.catalog(),
+          enabled: (await ctx.config()).enabled,
+          resolver: await ctx.resolver(),
+          grants: ctx.grants,
+        });
+        if (options.json) ctx.printer.json(result);
+        else printInspect(result, ctx.printer);
+      }),
+    );
+}

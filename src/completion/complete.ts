@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { BUILTIN_CATALOG } from '../core/catalog/builtin.js';
+import { configFile } from '../core/config/paths.js';
+import type { Runtime } from '../cli/io.js';
+import type { SpecCommand, SpecOption } from './spec.js';
+
+/** The line that tells the shell scripts to complete file names instead. */
+export const FILE_DIRECTIVE = ':file';
+
+interface Candidate {
+  value: string;
+  description?: string;
+}
+
+async function loadSpec(): Promise<SpecCommand> {
+  return JSON.parse(await readFile(new URL('../completion-spec.json', import.meta.url), 'utf8')) as SpecCommand;
+}
+
+/** The user's config, read directly: completion must never fail or prompt, so any problem means "no user entries". */
+async function userEntries(runtime: Runtime): Promise<Array<{ name: string; title?: string; secrets?: Array<{ name: string; description?: string }> }>> {
+  try {
+    const data = JSON.parse(await readFile(configFile(runtime.env), 'utf8')) as { servers?: Record<string, { title?: string; secrets?: Array<{ name: string }> }> };
+    return Object.entries(data.servers ?? {}).map(([name, entry]) => ({ name, ...entry }));
+  } catch {
+    return [];
+  }
+}
+
+async function serverCandidates(runtime: Runtime): Promise<Candidate[]> {
+  const byName = new Map<string, string>(BUILTIN_CATALOG.map((entry) => [entry.name, entry.title]));
+  for (const entry of await userEntries(runtime)) byName.set(entry.name, entry.title ?? 'user entry');
+  return [...byName].map(([value, description]) => ({ value, description }));
+}
+
+/** Secret names: those the catalog declares, plus those in the keychain (the only completion that asks it). */
+async function secretCandidates(runtime: Runtime): Promise<Candidate[]> {
+  const byName = new Map<string, string>();
+  for (const entry of BUILTIN_CATALOG) for (const secret of entry.secrets) byName.set(secret.name, secret.description);
+  for (const entry of await userEntries(runtime)) for (const secret of entry.secrets ?? []) byName.set(secret.name, secret.description ?? '');
+  try {
+    const { createOsKeychain, keychainService } = await import('../core/secrets/keychain.js');
+    const { tryParseSecretName } = await import('../core/names.js');
+    for (const { account } of await createOsKeychain(keychainService(runtime.env)).entries()) {
+      if (tryParseSecretName(account)) byName.set(account, byName.get(account) ?? 'in the keychain');
+    }
+  } catch {
+    // No keychain: complete what the catalog knows.
+  }
+  return [...byName].map(([value, description]) => ({ value, description }));
+}
+
+function findOption(options: SpecOption[], word: string): SpecOption | undefined {
+  const flag = word.includes('=') ? word.slice(0, word.indexOf('=')) : word;
+  return options.find((option) => option.flags.includes(flag));
+}
+
+async function valuesFor(
+  target: { choices?: string[]; kind?: string } | undefined,
+  runtime: Runtime,
+): Promise<Candidate[] | typeof FILE_DIRECTIVE> {
+  if (!target) return [];
+  if (target.choices) return target.choices.map((value) => ({ value }));
+  switch (target.kind) {
+    case 'server':
+      return serverCandidates(runtime);
+    case 'secret':
+      return secretCandidates(runtime);
+    case 'file':
+      return FILE_DIRECTIVE;
+    default:
+      return [];
+  }
+}
+
+/**
+ * `mcpkey __complete WORD... CURRENT` prints the candidates for CURRENT, one per line as
+ * `value<TAB>description`, or `:file` when the shell should complete file names.
+ */
+export async function resolveCompletion(words: string[], runtime: Runtime): Promise<Candidate[] | typeof FILE_DIRECTIVE> {
+  const spec = await loadSpec();
+  const current = words.length > 0 ? words[words.length - 1]! : '';
+  const before = words.slice(0, -1);
+  const globalOptions = spec.options;
+  let node = spec;
+  let positional = 0;
+  let pendingOption: SpecOption | undefined;
+  for (const word of before) {
+    if (pendingOption) {
+      pendingOption = undefined;
+      continue;
+    }
+    if (word === '--') return []; // the rest belongs to the server's own command line
+    if (word.startsWith('-')) {
+      const option = findOption([...node.options, ...globalOptions], word);
+      if (option?.takesValue && !word.includes('=')) pendingOption = option;
+      continue;
+    }
+    const sub = node.commands.find((command) => command.name === word || command.aliases.includes(word));
+    if (sub && positional === 0) node = sub;
+    else positional += 1;
+  }
+  let candidates: Candidate[] | typeof FILE_DIRECTIVE;
+  if (pendingOption) {
+    candidates = await valuesFor(pendingOption, runtime);
+  } else if (current.startsWith('-')) {
+    candidates = [...node.options, ...(node === spec ? [] : globalOptions)]
+      .flatMap((option) => option.flags.filter((flag) => flag.startsWith('--')).map((flag) => ({ value: flag, description: option.description })))
+      .concat({ value: '--help', description: 'show help' });
+  } else if (node.commands.length > 0) {
+    candidates = node.commands.map((command) => ({ value: command.name, description: command.description }));
+  } else {
+    const args = node.arguments;
+    const last = args[args.length - 1];
+    const argument = args[positional] ?? (last?.variadic ? last : undefined);
+    candidates = await valuesFor(argument, runtime);
+  }
+  if (candidates === FILE_DIRECTIVE) return candidates;
+  const seen = new Set<string>();
+  return candidates.filter((candidate) => candidate.value.startsWith(current) && !seen.has(candidate.value) && seen.add(candidate.value));
+}
+
+export async function complete(words: string[], runtime: Runtime): Promise<number> {
+  try {
+    const result = await resolveCompletion(words, runtime);
+    if (result === FILE_DIRECTIVE) runtime.stdout.write(`${FILE_DIRECTIVE}\n`);
+    else for (const { value, description } of result) runtime.stdout.write(description ? `${value}\t${description.replace(/\s+/g, ' ')}\n` : `${value}\n`);
+  } catch {
+    // A broken completion must never print errors into the user's command line.
+  }
+  return 0;
+}

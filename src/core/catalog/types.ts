@@ -1,0 +1,66 @@
+/** A secret an MCP server needs, and the environment variable the server reads it from. */
+export interface SecretSpec {
+  /** `<server>.<key>`, e.g. `neon.api_key`. */
+  name: string;
+  /** The variable the server reads, e.g. `NEON_API_KEY`. */
+  env: string;
+  description: string;
+  /** Where to obtain it. */
+  url?: string;
+  /** Optional secrets improve the server but do not block it (default: required). */
+  optional?: boolean;
+}
+
+export interface StdioTransport {
+  type: 'stdio';
+  command: string;
+  /**
+   * `${VAR}` in an argument is replaced by a secret's value at launch. Only for servers that read
+   * their key from argv (Neon, Postgres): less safe, because argv is visible to other local users.
+   */
+  args: string[];
+  /** Plain, non-secret environment for the server. */
+  env?: Record<string, string>;
+}
+
+export interface RemoteTransport {
+  type: 'remote';
+  url: string;
+  transport: 'streamable-http' | 'sse';
+  /** Headers sent with every request; `${VAR}` is replaced by a secret's value. */
+  headers?: Record<string, string>;
+}
+
+export type Transport = StdioTransport | RemoteTransport;
+
+export interface OAuthSpec {
+  scopes?: string[];
+  /** A client registered ahead of time with the authorization server (no dynamic registration). */
+  clientId?: string;
+  /** Issuer URL, when the server's metadata does not name one. */
+  authorizationServer?: string;
+  /** Why the entry needs a pre-registered client, and where to create one. */
+  note?: string;
+}
+
+export interface CatalogEntry {
+  name: string;
+  title: string;
+  description: string;
+  homepage?: string;
+  transport: Transport;
+  secrets: SecretSpec[];
+  /**
+   * OAuth settings. A remote entry without required secrets is OAuth-capable even without this;
+   * `false` marks a remote server that needs no authorization at all.
+   */
+  oauth?: OAuthSpec | false;
+}
+
+export type EntrySource = 'builtin' | 'user';
+
+export interface ResolvedEntry extends CatalogEntry {
+  source: EntrySource;
+  /** A user entry that replaces the built-in entry of the same name (added with --force). */
+  overridesBuiltin?: boolean;
+}

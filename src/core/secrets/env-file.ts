@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { NotFoundError } from '../errors.js';
+import type { Env } from '../config/paths.js';
+
+export const DEFAULT_ENV_FILE = '.env.mcp';
+
+export interface EnvFile {
+  path: string;
+  values: ReadonlyMap<string, string>;
+  /** Lines that are not KEY=VALUE: reported, then ignored, so one typo does not hide every other secret. */
+  warnings: string[];
+}
+
+export interface EnvFileLocation {
+  path: string;
+  /** Named by --env-file or MCPKEY_ENV_FILE: then a missing file is an error, not a quiet skip. */
+  explicit: boolean;
+}
+
+export function locateEnvFile(cwd: string, env: Env, flag?: string): EnvFileLocation {
+  const named = flag ?? env.MCPKEY_ENV_FILE;
+  if (named) return { path: isAbsolute(named) ? named : resolve(cwd, named), explicit: true };
+  return { path: resolve(cwd, DEFAULT_ENV_FILE), explicit: false };
+}
+
+const ASSIGNMENT = /^\s*(?:export\s+)?([\w.-]+)\s*(?:=|:\s)/;
+
+/** Finds the lines dotenv would silently drop, keeping track of quoted values that span lines. */
+export function malformedLines(text: string): number[] {
+  const bad: number[] = [];
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  let openQuote: string | undefined;
+  lines.forEach((line, index) => {
+    if (openQuote) {
+      if (closesQuote(line, openQuote)) openQuote = undefined;
+      return;
+    }
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const match = ASSIGNMENT.exec(line);
+    if (!match) {
+      bad.push(index + 1);
+      return;
+    }
+    const rest = line.slice(match[0].length).trimStart();
+    const quote = rest[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && !closesQuote(rest.slice(1), quote)) openQuote = quote;
+  });
+  return bad;
+}
+
+function closesQuote(text: string, quote: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] === '\\') i += 1;
+    else if (text[i] === quote) return true;
+  }
+  return false;
+}
+
+export async function loadEnvFile(location: EnvFileLocation): Promise<EnvFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(location.path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !location.explicit) return undefined;
+    if (code === 'ENOENT') {
+      throw new NotFoundError(`env file ${location.path} does not exist`, 'check --env-file / MCPKEY_ENV_FILE', 'env_file_missing');
+    }
+    throw new NotFoundError(`cannot read env file ${location.path}: ${code ?? (error as Error).message}`, 'check its permissions', 'env_file_unreadable');
+  }
+  const { parse } = await import('dotenv');
+  const values = new Map(Object.entries(parse(text)));
+  const warnings = malformedLines(text).map(
+    (line) => `${location.path}:${line} is not KEY=VALUE and was ignored`,
+  );
+  return { path: location.path, values, warnings };
+}

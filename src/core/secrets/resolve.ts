@@ -1,0 +1,105 @@
+import type { ResolvedEntry } from '../catalog/types.js';
+import type { Env } from '../config/paths.js';
+import { CliError, KeychainUnavailableError } from '../errors.js';
+import { mechanicalEnvName, tryParseSecretName } from '../names.js';
+import type { EnvFile } from './env-file.js';
+import type { KeychainStore } from './keychain.js';
+
+/** Highest priority first. */
+export const SOURCES = ['env', '.env.mcp', 'keychain'] as const;
+export type SecretSource = (typeof SOURCES)[number];
+
+export interface FoundSecret {
+  name: string;
+  value: string;
+  source: SecretSource;
+  /** The variable or file key it was found under (not for the keychain). */
+  foundAs?: string;
+}
+
+export interface SecretSources {
+  env: Env;
+  envFile: EnvFile | undefined;
+  keychain: KeychainStore;
+  catalog: readonly ResolvedEntry[];
+}
+
+/** The variables a secret is read from: the names the catalog declares for it, then the mechanical one. */
+export function envNamesFor(name: string, catalog: readonly ResolvedEntry[]): string[] {
+  const names: string[] = [];
+  for (const entry of catalog) {
+    for (const secret of entry.secrets) if (secret.name === name) names.push(secret.env);
+  }
+  names.push(mechanicalEnvName(name));
+  return [...new Set(names)];
+}
+
+/**
+ * Resolves secrets in the documented order: process environment, then the env file, then the
+ * keychain. The keychain is asked only when needed, and once for all names.
+ */
+export class SecretResolver {
+  private keychainCache: Promise<Map<string, string>> | undefined;
+  /** Why the keychain could not be read, if it could not. Reads still succeed from env and file. */
+  keychainError: CliError | undefined;
+
+  constructor(private readonly sources: SecretSources) {}
+
+  fromEnv(name: string): FoundSecret | undefined {
+    for (const variable of envNamesFor(name, this.sources.catalog)) {
+      const value = this.sources.env[variable];
+      if (value !== undefined && value !== '') return { name, value, source: 'env', foundAs: variable };
+    }
+    return undefined;
+  }
+
+  fromEnvFile(name: string): FoundSecret | undefined {
+    const file = this.sources.envFile;
+    if (!file) return undefined;
+    for (const key of [name, ...envNamesFor(name, this.sources.catalog)]) {
+      const value = file.values.get(key);
+      if (value !== undefined && value !== '') return { name, value, source: '.env.mcp', foundAs: key };
+    }
+    return undefined;
+  }
+
+  /** All keychain entries that are secrets (other accounts, such as OAuth grants, are not). */
+  keychainSecrets(): Promise<Map<string, string>> {
+    this.keychainCache ??= this.sources.keychain.entries().then(
+      (entries) => new Map(entries.filter((e) => tryParseSecretName(e.account)).map((e) => [e.account, e.value])),
+      (error: unknown) => {
+        if (!(error instanceof KeychainUnavailableError)) throw error;
+        this.keychainError = error;
+        return new Map<string, string>();
+      },
+    );
+    return this.keychainCache;
+  }
+
+  async fromKeychain(name: string): Promise<FoundSecret | undefined> {
+    const value = (await this.keychainSecrets()).get(name);
+    return value === undefined ? undefined : { name, value, source: 'keychain' };
+  }
+
+  async resolve(name: string): Promise<FoundSecret | undefined> {
+    return this.fromEnv(name) ?? this.fromEnvFile(name) ?? (await this.fromKeychain(name));
+  }
+
+  /** Every source that holds the secret, highest priority first. */
+  async lookupAll(name: string): Promise<FoundSecret[]> {
+    const found = [this.fromEnv(name), this.fromEnvFile(name), await this.fromKeychain(name)];
+    return found.filter((item): item is FoundSecret => item !== undefined);
+  }
+
+  /** Names known from every source: keychain accounts, dotted keys in the env file, catalog secrets present in env or file. */
+  async knownNames(): Promise<string[]> {
+    const names = new Set<string>((await this.keychainSecrets()).keys());
+    for (const key of this.sources.envFile?.values.keys() ?? []) if (tryParseSecretName(key)) names.add(key);
+    for (const entry of this.sources.catalog) {
+      for (const secret of entry.secrets) {
+        if (this.fromEnv(secret.name) || this.fromEnvFile(secret.name)) names.add(secret.name);
+      }
+    }
+    return [...names].sort();
+  }
+}
