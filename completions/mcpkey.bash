@@ -6,7 +6,8 @@ _mcpkey() {
   local cur="${COMP_WORDS[COMP_CWORD]}"
   local out
   # mcpkey answers for the words typed so far; the last one is the word being completed.
-  out=$(command mcpkey __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null) || return 0
+  # "--" first: node itself would otherwise act on a typed --env-file (and exit when its file is missing).
+  out=$(command mcpkey __complete -- "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null) || return 0
   COMPREPLY=()
   if [[ "$out" == ":file" ]]; then
     local IFS=$'\n'

@@ -5,7 +5,8 @@ function __mcpkey_complete
     # Every word after "mcpkey" up to the cursor, then the word being completed.
     set -l words (commandline -opc) (commandline -ct)
     set -e words[1]
-    set -l out (command mcpkey __complete $words 2>/dev/null)
+    # "--" first: node itself would otherwise act on a typed --env-file (and exit when its file is missing).
+    set -l out (command mcpkey __complete -- $words 2>/dev/null)
     if test "$out[1]" = ":file"
         __fish_complete_path (commandline -ct)
         return

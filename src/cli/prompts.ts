@@ -24,7 +24,7 @@ export function createPrompts(runtime: Runtime, interactive: boolean): Prompts {
     async secret(message) {
       guard();
       const { password } = await import('@inquirer/prompts');
-      return password({ message, mask: '*' }, context).catch(cancelled);
+      return password({ message, mask: false }, context).catch(cancelled);
     },
     async confirm(message, defaultValue) {
       guard();

@@ -73,7 +73,7 @@ async function valuesFor(
 }
 
 /**
- * `mcpkey __complete WORD... CURRENT` prints the candidates for CURRENT, one per line as
+ * `mcpkey __complete [--] WORD... CURRENT` prints the candidates for CURRENT, one per line as
  * `value<TAB>description`, or `:file` when the shell should complete file names.
  */
 export async function resolveCompletion(words: string[], runtime: Runtime): Promise<Candidate[] | typeof FILE_DIRECTIVE> {
@@ -106,7 +106,8 @@ export async function resolveCompletion(words: string[], runtime: Runtime): Prom
     candidates = [...node.options, ...(node === spec ? [] : globalOptions)]
       .flatMap((option) => option.flags.filter((flag) => flag.startsWith('--')).map((flag) => ({ value: flag, description: option.description })))
       .concat({ value: '--help', description: 'show help' });
-  } else if (node.commands.length > 0) {
+  } else if (node.commands.length > 0 && positional === 0) {
+    // (A group followed by a word that is none of its commands: nothing valid comes next.)
     candidates = node.commands.map((command) => ({ value: command.name, description: command.description }));
   } else {
     const args = node.arguments;
@@ -121,7 +122,9 @@ export async function resolveCompletion(words: string[], runtime: Runtime): Prom
 
 export async function complete(words: string[], runtime: Runtime): Promise<number> {
   try {
-    const result = await resolveCompletion(words, runtime);
+    // The shell scripts pass "--" first, so that node (v20 at least) does not itself act on a
+    // typed --env-file: it checks that file before any of mcpkey runs, and exits 9 when it is missing.
+    const result = await resolveCompletion(words[0] === '--' ? words.slice(1) : words, runtime);
     if (result === FILE_DIRECTIVE) runtime.stdout.write(`${FILE_DIRECTIVE}\n`);
     else for (const { value, description } of result) runtime.stdout.write(description ? `${value}\t${description.replace(/\s+/g, ' ')}\n` : `${value}\n`);
   } catch {

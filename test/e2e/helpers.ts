@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const BIN = join(ROOT, 'bin/mcpkey.js');
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  input?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** The tests need a real Secret Service; scripts/test.sh provides one. Fail loudly rather than skip. */
+export function requireSecretService(): void {
+  if (!process.env.MCPKEY_TEST_SECRET_SERVICE || !process.env.DBUS_SESSION_BUS_ADDRESS) {
+    throw new Error('no test Secret Service: run the tests with `npm test` (scripts/test.sh starts D-Bus and gnome-keyring)');
+  }
+}
+
+export function runProcess(command: string, args: string[], options: RunOptions & { env: NodeJS.ProcessEnv }): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** One isolated user: own HOME, own MCPKEY_HOME, own keychain service name, own working directory. */
+export class Sandbox {
+  readonly service = `mcpkey-test-${randomBytes(6).toString('hex')}`;
+  /** Every stdout and stderr the CLI produced, for leak checks. */
+  readonly transcript: Array<{ args: string[]; stdout: string; stderr: string }> = [];
+
+  private constructor(readonly dir: string) {}
+
+  static async create(): Promise<Sandbox> {
+    const sandbox = new Sandbox(await mkdtemp(join(tmpdir(), 'mcpkey-test-')));
+    await mkdir(sandbox.cwd, { recursive: true });
+    await mkdir(sandbox.home, { recursive: true });
+    return sandbox;
+  }
+
+  get home(): string {
+    return join(this.dir, 'home');
+  }
+
+  get mcpkeyHome(): string {
+    return join(this.dir, 'home', '.config', 'mcpkey');
+  }
+
+  get cwd(): string {
+    return join(this.dir, 'work');
+  }
+
+  baseEnv(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {};
+    // Only what a user's shell would have; none of the developer's own mcpkey settings or server keys.
+    for (const key of ['PATH', 'DBUS_SESSION_BUS_ADDRESS', 'LANG', 'TERM', 'SYSTEMROOT']) {
+      if (process.env[key] !== undefined) env[key] = process.env[key];
+    }
+    env.HOME = this.home;
+    env.XDG_CONFIG_HOME = join(this.home, '.config');
+    env.MCPKEY_KEYCHAIN_SERVICE = this.service;
+    return env;
+  }
+
+  async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+    const env = { ...this.baseEnv(), ...options.env };
+    for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+    const result = await runProcess(process.execPath, [BIN, ...args], { ...options, cwd: options.cwd ?? this.cwd, env });
+    this.transcript.push({ args, stdout: result.stdout, stderr: result.stderr });
+    return result;
+  }
+
+  /** What the Secret Service holds for this sandbox, read with libsecret's own tool. */
+  async keychainValue(account: string): Promise<string | undefined> {
+    const result = await runProcess('secret-tool', ['lookup', 'service', this.service, 'username', account], { env: process.env });
+    return result.code === 0 ? result.stdout : undefined;
+  }
+
+  async cleanup(): Promise<void> {
+    await runProcess('secret-tool', ['clear', 'service', this.service], { env: process.env }).catch(() => undefined);
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Every file under a directory with its contents, for "nothing was written" and leak assertions. */
+export async function filesUnder(dir: string): Promise<Array<{ path: string; content: string; mode: number }>> {
+  const found: Array<{ path: string; content: string; mode: number }> = [];
+  async function walk(current: string): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(current);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(current, name);
+      const info = await stat(path);
+      if (info.isDirectory()) await walk(path);
+      else found.push({ path, content: await readFile(path, 'utf8'), mode: info.mode & 0o777 });
+    }
+  }
+  await walk(dir);
+  return found;
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs the CLI on a real pseudo-terminal (util-linux `script`), answering each prompt when its
+ * text appears. This is how a person at a terminal meets the hidden prompts.
+ */
+export async function runInTerminal(
+  sandbox: Sandbox,
+  args: string[],
+  answers: Array<{ prompt: string | RegExp; answer: string }>,
+  options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const env = { ...sandbox.baseEnv(), TERM: 'xterm', ...options.env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: sandbox.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let next = 0;
+    let scanned = 0;
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const pending = answers[next];
+      if (!pending) return;
+      const seen = stdout.slice(scanned);
+      if (typeof pending.prompt === 'string' ? seen.includes(pending.prompt) : pending.prompt.test(seen)) {
+        scanned = stdout.length;
+        next += 1;
+        child.stdin.write(`${pending.answer}\r`);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      sandbox.transcript.push({ args, stdout, stderr });
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
