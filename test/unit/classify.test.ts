@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import {
+  classify,
+  noGrants,
+  readiness,
+  requiredSecrets,
+  secretSetCommand,
+  usesOAuth,
+  type GrantStatusSource,
+  type OAuthState,
+} from '../../src/core/auth/classify.js';
+import { findEntry, mergeCatalog } from '../../src/core/catalog/index.js';
+import type { CatalogEntry, ResolvedEntry } from '../../src/core/catalog/types.js';
+import type { Env } from '../../src/core/config/paths.js';
+import type { KeychainStore } from '../../src/core/secrets/keychain.js';
+import { SecretResolver } from '../../src/core/secrets/resolve.js';
+
+class MemoryKeychain implements KeychainStore {
+  readonly service = 'mcpkey-test';
+  readonly store: Map<string, string>;
+  constructor(initial: Record<string, string> = {}) {
+    this.store = new Map(Object.entries(initial));
+  }
+  async get(account: string) {
+    return this.store.get(account);
+  }
+  async set(account: string, value: string) {
+    this.store.set(account, value);
+  }
+  async delete(account: string) {
+    return this.store.delete(account);
+  }
+  async entries() {
+    return [...this.store].map(([account, value]) => ({ account, value }));
+  }
+}
+
+function grants(state: OAuthState): GrantStatusSource & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    status: async (server) => {
+      asked.push(server);
+      return { state, issuer: 'https://auth.example.com' };
+    },
+    clear: async () => false,
+  };
+}
+
+/** Needs an API key AND an OAuth grant. */
+const both: CatalogEntry = {
+  name: 'both',
+  title: 'Both',
+  description: 'remote server needing a key and OAuth',
+  transport: { type: 'remote', url: 'https://mcp.example.com/mcp', transport: 'streamable-http', headers: { 'X-Api-Key': '${BOTH_API_KEY}' } },
+  secrets: [{ name: 'both.api_key', env: 'BOTH_API_KEY', description: 'key' }],
+  oauth: {},
+};
+
+const catalog = mergeCatalog({ both });
+const entry = (name: string): ResolvedEntry => findEntry(catalog, name);
+
+function resolverWith(options: { env?: Env; keychain?: Record<string, string> } = {}): SecretResolver {
+  return new SecretResolver({ env: options.env ?? {}, envFile: undefined, keychain: new MemoryKeychain(options.keychain), catalog });
+}
+
+describe('classify', () => {
+  it.each([
+    ['memory', 'none'],
+    ['fetch', 'none'],
+    ['filesystem', 'none'],
+    ['context7', 'none'],
+    ['cloudflare-docs', 'none'],
+    ['neon', 'api-key'],
+    ['github', 'api-key'],
+    ['slack', 'api-key'],
+    ['postgres', 'api-key'],
+    ['linear', 'oauth'],
+    ['asana', 'oauth'],
+    ['github-remote', 'oauth'],
+    ['gitlab-remote', 'oauth'],
+    ['both', 'oauth'],
+  ] as const)('%s is %s', (name, kind) => {
+    expect(classify(entry(name))).toBe(kind);
+  });
+
+  it('usesOAuth: remote without required secrets, or with an oauth spec; never with oauth:false or stdio', () => {
+    expect(usesOAuth(entry('linear'))).toBe(true);
+    expect(usesOAuth(entry('both'))).toBe(true);
+    expect(usesOAuth(entry('cloudflare-docs'))).toBe(false);
+    expect(usesOAuth(entry('neon'))).toBe(false);
+    expect(usesOAuth(entry('memory'))).toBe(false);
+  });
+
+  it('a remote entry with a required secret and no oauth spec is api-key', () => {
+    const keyed: ResolvedEntry = { ...both, name: 'keyed', oauth: undefined, source: 'user' };
+    delete keyed.oauth;
+    expect(classify(keyed)).toBe('api-key');
+    expect(usesOAuth(keyed)).toBe(false);
+  });
+
+  it('a remote entry with only optional secrets is oauth', () => {
+    const optional: ResolvedEntry = {
+      ...both,
+      name: 'opt',
+      secrets: [{ name: 'opt.key', env: 'OPT_KEY', description: 'k', optional: true }],
+      source: 'user',
+    };
+    delete optional.oauth;
+    expect(classify(optional)).toBe('oauth');
+  });
+
+  it('oauth:false with a required secret is api-key', () => {
+    expect(classify({ ...both, oauth: false, source: 'user' })).toBe('api-key');
+  });
+
+  it('requiredSecrets drops optional ones', () => {
+    expect(requiredSecrets(entry('slack')).map((s) => s.name)).toEqual(['slack.bot_token', 'slack.team_id']);
+    expect(requiredSecrets(entry('context7'))).toEqual([]);
+  });
+});
+
+describe('readiness', () => {
+  it('memory: none, ready, nothing to do, no grant lookup', async () => {
+    const g = grants('not-authorized');
+    const result = await readiness(entry('memory'), resolverWith(), g);
+    expect(result).toEqual({ kind: 'none', ready: true, secrets: [], missing: [], nextSteps: [] });
+    expect(g.asked).toEqual([]);
+  });
+
+  it('cloudflare-docs (remote, oauth:false): none and ready without any grant', async () => {
+    const g = grants('not-authorized');
+    const result = await readiness(entry('cloudflare-docs'), resolverWith(), g);
+    expect(result.kind).toBe('none');
+    expect(result.ready).toBe(true);
+    expect(result.oauth).toBeUndefined();
+    expect(g.asked).toEqual([]);
+  });
+
+  it('context7: the optional secret does not block readiness', async () => {
+    const result = await readiness(entry('context7'), resolverWith(), noGrants);
+    expect(result.kind).toBe('none');
+    expect(result.ready).toBe(true);
+    expect(result.missing).toEqual([]);
+    expect(result.secrets).toEqual([
+      { name: 'context7.api_key', env: 'CONTEXT7_API_KEY', description: 'Context7 API key (optional)', optional: true, present: false },
+    ]);
+  });
+
+  it('neon without its key: not ready, says which secret and how to set it', async () => {
+    const result = await readiness(entry('neon'), resolverWith(), noGrants);
+    expect(result.kind).toBe('api-key');
+    expect(result.ready).toBe(false);
+    expect(result.missing).toEqual(['neon.api_key']);
+    expect(result.nextSteps).toEqual(['mcpkey secret set neon.api_key']);
+    expect(result.secrets[0]).toMatchObject({
+      name: 'neon.api_key',
+      env: 'NEON_API_KEY',
+      optional: false,
+      present: false,
+      url: 'https://console.neon.tech/app/settings/api-keys',
+    });
+    expect(result.secrets[0]?.source).toBeUndefined();
+  });
+
+  it('neon with its key in env or keychain: ready, with the source', async () => {
+    const fromEnv = await readiness(entry('neon'), resolverWith({ env: { NEON_API_KEY: 'k' } }), noGrants);
+    expect(fromEnv.ready).toBe(true);
+    expect(fromEnv.secrets[0]).toMatchObject({ present: true, source: 'env' });
+    const fromKeychain = await readiness(entry('neon'), resolverWith({ keychain: { 'neon.api_key': 'k' } }), noGrants);
+    expect(fromKeychain.ready).toBe(true);
+    expect(fromKeychain.secrets[0]).toMatchObject({ present: true, source: 'keychain' });
+    expect(fromKeychain.nextSteps).toEqual([]);
+  });
+
+  it('slack: lists every missing required secret, never the optional one', async () => {
+    const result = await readiness(entry('slack'), resolverWith({ env: { SLACK_BOT_TOKEN: 'xoxb' } }), noGrants);
+    expect(result.ready).toBe(false);
+    expect(result.missing).toEqual(['slack.team_id']);
+    expect(result.nextSteps).toEqual(['mcpkey secret set slack.team_id']);
+  });
+
+  it('linear without a grant: oauth, not ready, next step is oauth authorize', async () => {
+    const result = await readiness(entry('linear'), resolverWith(), noGrants);
+    expect(result.kind).toBe('oauth');
+    expect(result.ready).toBe(false);
+    expect(result.oauth).toEqual({ state: 'not-authorized' });
+    expect(result.missing).toEqual(['oauth authorization']);
+    expect(result.nextSteps).toEqual(['mcpkey oauth authorize linear']);
+  });
+
+  it.each([
+    ['authorized', true],
+    ['expired-refreshable', true],
+    ['expired', false],
+    ['not-authorized', false],
+  ] as const)('linear with grant state %s: ready=%s', async (state, ready) => {
+    const g = grants(state);
+    const result = await readiness(entry('linear'), resolverWith(), g);
+    expect(result.ready).toBe(ready);
+    expect(result.oauth?.state).toBe(state);
+    expect(g.asked).toEqual(['linear']);
+    expect(result.missing).toEqual(ready ? [] : ['oauth authorization']);
+  });
+
+  it('an entry needing an API key and OAuth lists both, with the exact commands', async () => {
+    const result = await readiness(entry('both'), resolverWith(), noGrants);
+    expect(result.kind).toBe('oauth');
+    expect(result.ready).toBe(false);
+    expect(result.missing).toEqual(['both.api_key', 'oauth authorization']);
+    expect(result.nextSteps).toEqual(['mcpkey secret set both.api_key', 'mcpkey oauth authorize both']);
+    expect(result.nextSteps).toContain(secretSetCommand('both.api_key'));
+  });
+
+  it('an authorized grant alone is not enough when the key is missing', async () => {
+    const result = await readiness(entry('both'), resolverWith(), grants('authorized'));
+    expect(result.ready).toBe(false);
+    expect(result.missing).toEqual(['both.api_key']);
+    expect(result.nextSteps).toEqual(['mcpkey secret set both.api_key']);
+  });
+
+  it('the key and an authorized grant make it ready', async () => {
+    const g = grants('authorized');
+    const result = await readiness(entry('both'), resolverWith({ env: { BOTH_API_KEY: 'k' } }), g);
+    expect(result.ready).toBe(true);
+    expect(result.missing).toEqual([]);
+    expect(result.nextSteps).toEqual([]);
+    expect(result.oauth).toEqual({ state: 'authorized', issuer: 'https://auth.example.com' });
+    expect(g.asked).toEqual(['both']);
+  });
+
+  it('the key alone is not enough when no grant exists', async () => {
+    const result = await readiness(entry('both'), resolverWith({ env: { BOTH_API_KEY: 'k' } }), noGrants);
+    expect(result.ready).toBe(false);
+    expect(result.missing).toEqual(['oauth authorization']);
+    expect(result.nextSteps).toEqual(['mcpkey oauth authorize both']);
+  });
+
+  it('noGrants reports not-authorized and clears nothing', async () => {
+    await expect(noGrants.status('linear')).resolves.toEqual({ state: 'not-authorized' });
+    await expect(noGrants.clear('linear')).resolves.toBe(false);
+  });
+});
