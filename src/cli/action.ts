@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createContext, type Context, type GlobalOptions } from './context.js';
+import type { Context, GlobalOptions } from './context.js';
 import type { Runtime } from './io.js';
 
 export type Handler<O> = (ctx: Context, args: string[], options: O) => Promise<void>;
@@ -8,6 +8,8 @@ export type Handler<O> = (ctx: Context, args: string[], options: O) => Promise<v
 export function action<O>(runtime: Runtime, handler: Handler<O>): (...all: unknown[]) => Promise<void> {
   return async (...all: unknown[]) => {
     const command = all[all.length - 1] as Command;
+    // Loaded only when a command runs: --help and usage errors never pay for output, keychain or config code.
+    const { createContext } = await import('./context.js');
     const ctx = createContext(runtime, command.optsWithGlobals<GlobalOptions>());
     const args = (command.processedArgs as unknown[]).flatMap((arg) => (arg === undefined ? [] : arg)) as string[];
     await handler(ctx, args, command.opts() as O);

@@ -35,8 +35,9 @@ export function useColor(runtime: Runtime, flag: boolean | undefined): boolean {
   return runtime.stdout.isTTY === true && runtime.env.TERM !== 'dumb';
 }
 
+/** Prompts read stdin and draw on stderr; both must be a terminal, and CI never is one. */
 export function isInteractive(runtime: Runtime): boolean {
-  return runtime.stdin.isTTY === true && runtime.stdout.isTTY === true && runtime.env.CI !== 'true';
+  return runtime.stdin.isTTY === true && runtime.stderr.isTTY === true && runtime.env.CI !== 'true';
 }
 
 /** Reads all of a piped stdin. */

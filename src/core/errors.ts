@@ -10,6 +10,7 @@ export const ExitCode = {
   notReady: 4,
   keychainUnavailable: 5,
   config: 6,
+  oauth: 7,
   cancelled: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -84,11 +84,19 @@ export async function writeFileAtomic(file: string, contents: string): Promise<v
  * other's update. A file that does not parse makes the update fail before anything is written.
  */
 export async function updateConfig<T>(file: string, mutate: (config: ConfigData) => T | Promise<T>): Promise<T> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  return withLock(file, async () => {
-    const config = await loadConfig(file);
-    const result = await mutate(config);
-    await writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
-    return result;
-  });
+  try {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    return await withLock(file, async () => {
+      const config = await loadConfig(file);
+      const result = await mutate(config);
+      await writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
+      return result;
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      throw new ConfigError(`cannot write ${file} (${code})`, `check that ${dirname(file)} is writable, or set MCPKEY_HOME`, 'config_unwritable');
+    }
+    throw error;
+  }
 }

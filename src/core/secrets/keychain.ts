@@ -52,15 +52,31 @@ export function createOsKeychain(service: string): KeychainStore {
     }
   }
 
+  // One enumeration per process serves every read (secrets and OAuth grants alike); writes invalidate it.
+  let listing: Promise<Array<{ account: string; value: string }>> | undefined;
+  const invalidate = <T>(result: T) => {
+    listing = undefined;
+    return result;
+  };
+
   return {
     service,
-    get: (account) =>
-      attempt(async ({ AsyncEntry }) => (await new AsyncEntry(service, account, options).getPassword()) ?? undefined),
-    set: (account, value) => attempt(({ AsyncEntry }) => new AsyncEntry(service, account, options).setPassword(value)),
-    delete: (account) => attempt(({ AsyncEntry }) => new AsyncEntry(service, account, options).deleteCredential()),
-    entries: () =>
-      attempt(async ({ findCredentialsAsync }) =>
+    get: async (account) => {
+      if (listing) return (await listing).find((entry) => entry.account === account)?.value;
+      return attempt(async ({ AsyncEntry }) => (await new AsyncEntry(service, account, options).getPassword()) ?? undefined);
+    },
+    set: (account, value) =>
+      attempt(({ AsyncEntry }) => new AsyncEntry(service, account, options).setPassword(value)).then(invalidate),
+    delete: (account) => attempt(({ AsyncEntry }) => new AsyncEntry(service, account, options).deleteCredential()).then(invalidate),
+    entries: () => {
+      listing ??= attempt(async ({ findCredentialsAsync }) =>
         (await findCredentialsAsync(service)).map(({ account, password }) => ({ account, value: password })),
-      ),
+      );
+      const current = listing;
+      current.catch(() => {
+        if (listing === current) listing = undefined;
+      });
+      return current;
+    },
   };
 }

@@ -1,0 +1,71 @@
+/** One challenge of a WWW-Authenticate header: `Bearer error="invalid_token", scope="a b"`. */
+export interface Challenge {
+  scheme: string;
+  /** Parameter names in lower case. */
+  params: Record<string, string>;
+}
+
+/**
+ * Parses a WWW-Authenticate header (RFC 9110 §11.6.1): several challenges, quoted or bare values,
+ * escaped quotes, token68 values. Lenient on purpose: servers get the grammar wrong often.
+ */
+export function parseWwwAuthenticate(header: string): Challenge[] {
+  const challenges: Challenge[] = [];
+  let i = 0;
+  const n = header.length;
+  const skipSpace = () => {
+    while (i < n && (header[i] === ' ' || header[i] === '\t')) i += 1;
+  };
+  const readToken = () => {
+    const start = i;
+    while (i < n && !/[\s,="]/.test(header[i]!)) i += 1;
+    return header.slice(start, i);
+  };
+  const readQuoted = () => {
+    let value = '';
+    i += 1; // opening quote
+    while (i < n && header[i] !== '"') {
+      if (header[i] === '\\' && i + 1 < n) i += 1;
+      value += header[i];
+      i += 1;
+    }
+    i += 1; // closing quote
+    return value;
+  };
+  let current: Challenge | undefined;
+  while (i < n) {
+    skipSpace();
+    if (header[i] === ',') {
+      i += 1;
+      continue;
+    }
+    const token = readToken();
+    if (token === '') {
+      i += 1; // stray character
+      continue;
+    }
+    skipSpace();
+    if (header[i] === '=' && current) {
+      // auth-param, unless it is the tail of a token68 value (`abc==`)
+      i += 1;
+      skipSpace();
+      if (header[i] === '=' || header[i] === ',' || i >= n) {
+        while (header[i] === '=') i += 1;
+        continue;
+      }
+      const value = header[i] === '"' ? readQuoted() : readToken();
+      current.params[token.toLowerCase()] = value;
+      continue;
+    }
+    // A token not followed by "=" starts a new challenge.
+    current = { scheme: token, params: {} };
+    challenges.push(current);
+  }
+  return challenges;
+}
+
+/** The Bearer challenge, if any (schemes are case-insensitive). */
+export function bearerChallenge(header: string | null | undefined): Challenge | undefined {
+  if (!header) return undefined;
+  return parseWwwAuthenticate(header).find((challenge) => challenge.scheme.toLowerCase() === 'bearer');
+}
