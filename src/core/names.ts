@@ -18,10 +18,16 @@ export function isValidServerName(name: string): boolean {
   return SERVER_NAME.test(name) && name.length <= 64;
 }
 
+/** Whatever follows "=" may be a value typed in the wrong place: never echo it. */
+function redactValue(text: string): string {
+  const eq = text.indexOf('=');
+  return eq === -1 ? text : `${text.slice(0, eq)}=…`;
+}
+
 export function assertServerName(name: string): string {
   if (!isValidServerName(name)) {
     throw new UsageError(
-      `invalid server name "${printable(name)}"`,
+      `invalid server name "${printable(redactValue(name))}"`,
       'use lowercase letters, digits, "-" and "_", starting with a letter or digit (e.g. my-server)',
       'invalid_server_name',
     );
@@ -41,9 +47,7 @@ export function tryParseSecretName(name: string): SecretName | undefined {
 export function parseSecretName(name: string): SecretName {
   const parsed = tryParseSecretName(name);
   if (!parsed) {
-    // Whatever follows "=" may be a value typed in the wrong place: never echo it.
-    const shown = name.includes('=') ? `${name.slice(0, name.indexOf('='))}=…` : name;
-    throw new UsageError(`invalid secret name "${printable(shown)}"`, `expected ${SECRET_NAME_FORM}`, 'invalid_secret_name');
+    throw new UsageError(`invalid secret name "${printable(redactValue(name))}"`, `expected ${SECRET_NAME_FORM}`, 'invalid_secret_name');
   }
   return parsed;
 }
@@ -60,5 +64,5 @@ export function mechanicalEnvName(secretName: string): string {
 /** Names echo user input; keep control characters out of the terminal. */
 export function printable(text: string): string {
   const clipped = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  return clipped.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return clipped.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -138,7 +138,7 @@ export async function runInTerminal(
   answers: Array<{ prompt: string | RegExp; answer: string }>,
   options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
 ): Promise<RunResult> {
-  const env = { ...sandbox.baseEnv(), TERM: 'xterm', ...options.env };
+  const env: NodeJS.ProcessEnv = { ...sandbox.baseEnv(), TERM: 'xterm', ...options.env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   return new Promise((resolvePromise, reject) => {

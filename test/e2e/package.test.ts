@@ -16,7 +16,7 @@ describe('the packed tarball', () => {
     dir = await mkdtemp(join(tmpdir(), 'mcpkey-pack-'));
     // --ignore-scripts: the test command has just built dist/; pack what is there.
     const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
-    const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
+    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
     await run('tar', ['-xzf', join(dir, filename), '-C', dir]);
     pkg = join(dir, 'package');
     // The registry dependencies, as `npm i -g` would install them, without reaching the network.

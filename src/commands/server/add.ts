@@ -36,10 +36,11 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 function parseRemoteUrl(raw: string): string {
   if (!URL.canParse(raw)) throw new UsageError(`invalid URL "${printable(raw)}"`, 'give the full URL of the MCP endpoint, e.g. https://mcp.example.com/mcp', 'invalid_url');
   const url = new URL(raw);
+  // Checked first, so that a refused URL is never echoed with its password.
+  if (url.username || url.password) throw new UsageError('the URL must not contain credentials', 'store them with --secret and a --header template instead', 'insecure_url');
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
     throw new UsageError(`refusing ${url.protocol}// URL ${printable(raw)}`, 'remote servers must use https (plain http is allowed only on localhost)', 'insecure_url');
   }
-  if (url.username || url.password) throw new UsageError('the URL must not contain credentials', 'store them with --secret and a --header template instead', 'insecure_url');
   return url.href;
 }
 
@@ -99,6 +100,12 @@ export function buildEntry(name: string, command: string[], options: AddOptions)
       headers = { Authorization: `Bearer \${${secrets[0]!.env}}` };
     }
     checkPlaceholders(Object.values(headers), secrets);
+    for (const [header, value] of Object.entries(headers)) {
+      // A credential typed into a header would land in config.json in plaintext.
+      if (/authorization|key|token|secret|password/i.test(header) && !/\$\{[A-Za-z_][A-Za-z0-9_]*\}/.test(value)) {
+        throw new UsageError(`the ${header} header holds a literal value`, `keep credentials in the keychain: --secret <key>:<ENV> --header "${header}: \${ENV}"`, 'literal_credential');
+      }
+    }
     transport = { type: 'remote', url: parseRemoteUrl(options.url), transport: kind, ...(Object.keys(headers).length ? { headers } : {}) };
     if (options.auth === false) {
       if (options.clientId || options.scope) throw new UsageError('--no-auth cannot be combined with --client-id or --scope', 'drop one of them', 'invalid_option');

@@ -1,4 +1,4 @@
-import { isValidEnvName, isValidServerName, tryParseSecretName } from '../names.js';
+import { isValidEnvName, isValidServerName, printable, tryParseSecretName } from '../names.js';
 
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -17,8 +17,8 @@ function isStringRecord(value: unknown): value is Record<string, string> {
 export function validateEntry(value: unknown, name: string): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected an object';
   const entry = value as Record<string, unknown>;
-  if (!isValidServerName(name)) return `invalid server name "${name}"`;
-  if (entry.name !== name) return `"name" must be "${name}"`;
+  if (!isValidServerName(name)) return `invalid server name "${printable(name)}"`;
+  if (entry.name !== name) return `"name" must be "${printable(name)}"`;
   if (typeof entry.title !== 'string' || typeof entry.description !== 'string') return '"title" and "description" must be strings';
   const transport = entry.transport as Record<string, unknown> | undefined;
   if (typeof transport !== 'object' || transport === null) return '"transport" is missing';

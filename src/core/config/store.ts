@@ -5,6 +5,7 @@ import { validateEntry } from '../catalog/validate.js';
 import type { CatalogEntry } from '../catalog/types.js';
 import { ConfigError } from '../errors.js';
 import { withLock } from '../lock.js';
+import { isValidServerName } from '../names.js';
 
 /** What mcpkey keeps on disk. Never a secret: those live in the keychain. */
 export interface ConfigData {
@@ -37,7 +38,7 @@ export function parseConfig(text: string, file: string): ConfigData {
   const data = raw as Record<string, unknown>;
   if (data.version !== 1) throw invalid(file, `unsupported version ${JSON.stringify(data.version)}`);
   const enabled = data.enabled ?? [];
-  if (!Array.isArray(enabled) || enabled.some((name) => typeof name !== 'string')) {
+  if (!Array.isArray(enabled) || enabled.some((name) => typeof name !== 'string' || !isValidServerName(name))) {
     throw invalid(file, '"enabled" must be a list of server names');
   }
   const servers = data.servers ?? {};

@@ -31,6 +31,8 @@ export function malformedLines(text: string): number[] {
   const bad: number[] = [];
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   let openQuote: string | undefined;
+  // A quote opens a multi-line value only when a closing quote follows somewhere (as dotenv reads it).
+  const closedLater = (from: number, quote: string) => lines.slice(from + 1).some((later) => closesQuote(later, quote));
   lines.forEach((line, index) => {
     if (openQuote) {
       if (closesQuote(line, openQuote)) openQuote = undefined;
@@ -45,7 +47,9 @@ export function malformedLines(text: string): number[] {
     }
     const rest = line.slice(match[0].length).trimStart();
     const quote = rest[0];
-    if ((quote === '"' || quote === "'" || quote === '`') && !closesQuote(rest.slice(1), quote)) openQuote = quote;
+    if ((quote === '"' || quote === "'" || quote === '`') && !closesQuote(rest.slice(1), quote) && closedLater(index, quote)) {
+      openQuote = quote;
+    }
   });
   return bad;
 }

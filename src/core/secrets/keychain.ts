@@ -61,10 +61,9 @@ export function createOsKeychain(service: string): KeychainStore {
 
   return {
     service,
-    get: async (account) => {
-      if (listing) return (await listing).find((entry) => entry.account === account)?.value;
-      return attempt(async ({ AsyncEntry }) => (await new AsyncEntry(service, account, options).getPassword()) ?? undefined);
-    },
+    // Always asks the store: a value read under a lock (an OAuth refresh) must be the current one.
+    get: (account) =>
+      attempt(async ({ AsyncEntry }) => (await new AsyncEntry(service, account, options).getPassword()) ?? undefined),
     set: (account, value) =>
       attempt(({ AsyncEntry }) => new AsyncEntry(service, account, options).setPassword(value)).then(invalidate),
     delete: (account) => attempt(({ AsyncEntry }) => new AsyncEntry(service, account, options).deleteCredential()).then(invalidate),
