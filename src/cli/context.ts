@@ -2,10 +2,11 @@ import { mergeCatalog } from '../core/catalog/index.js';
 import type { ResolvedEntry } from '../core/catalog/types.js';
 import { configFile } from '../core/config/paths.js';
 import { loadConfig, updateConfig, type ConfigData } from '../core/config/store.js';
-import { noGrants, type GrantStatusSource } from '../core/auth/classify.js';
 import { loadEnvFile, locateEnvFile, type EnvFile } from '../core/secrets/env-file.js';
 import { createOsKeychain, keychainService, type KeychainStore } from '../core/secrets/keychain.js';
 import { SecretResolver } from '../core/secrets/resolve.js';
+import { OAuthStore } from '../core/oauth/store.js';
+import { dirname } from 'node:path';
 import { isInteractive, useColor, type Runtime } from './io.js';
 import { createPrinter, type Printer } from './output.js';
 import { createPrompts, type Prompts } from './prompts.js';
@@ -23,7 +24,10 @@ export interface Context {
   configFile: string;
   keychain: KeychainStore;
   prompts: Prompts;
-  grants: GrantStatusSource;
+  /** OAuth grants and clients; also the auth core's grant status source. */
+  grants: OAuthStore;
+  /** Where cross-process locks live. */
+  stateDir: string;
   config(): Promise<ConfigData>;
   updateConfig<T>(mutate: (config: ConfigData) => T | Promise<T>): Promise<T>;
   catalog(): Promise<ResolvedEntry[]>;
@@ -39,14 +43,16 @@ export function createContext(runtime: Runtime, options: GlobalOptions): Context
   let envFilePromise: Promise<EnvFile | undefined> | undefined;
   let resolverPromise: Promise<SecretResolver> | undefined;
 
+  const keychain = createOsKeychain(keychainService(runtime.env));
   const context: Context = {
     runtime,
     printer,
     interactive,
     configFile: file,
-    keychain: createOsKeychain(keychainService(runtime.env)),
+    keychain,
     prompts: createPrompts(runtime, interactive),
-    grants: noGrants,
+    grants: new OAuthStore(keychain),
+    stateDir: dirname(file),
     config: () => (configPromise ??= loadConfig(file)),
     updateConfig: (mutate) => updateConfig(file, mutate),
     catalog: async () => mergeCatalog((await context.config()).servers),

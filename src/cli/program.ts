@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { registerCompletion } from '../commands/completion/index.js';
+import { registerOAuth } from '../commands/oauth/index.js';
 import { registerSecret } from '../commands/secret/index.js';
 import { registerServer } from '../commands/server/index.js';
 import { examples } from './action.js';
@@ -29,11 +30,13 @@ export function buildProgram(runtime: Runtime): Command {
         'mcpkey server list',
         'mcpkey server enable neon',
         'mcpkey secret set neon.api_key',
+        'mcpkey oauth authorize linear',
         'mcpkey secret list --json',
-      )}\nExit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 4 not ready, 5 keychain unavailable, 6 config, 130 cancelled.\n`,
+      )}\nExit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 4 not ready, 5 keychain unavailable, 6 config, 7 OAuth failed, 130 cancelled.\n`,
     );
   registerServer(program, runtime);
   registerSecret(program, runtime);
+  registerOAuth(program, runtime);
   registerCompletion(program, runtime);
   return program;
 }

@@ -14,6 +14,8 @@ export interface ConfigData {
   enabled: string[];
   /** The user's own catalog entries. */
   servers: Record<string, CatalogEntry>;
+  /** Where mcpkey's OAuth Client ID Metadata Document is published, if anywhere (MCPKEY_CLIENT_METADATA_URL overrides). */
+  clientMetadataUrl?: string;
 }
 
 export function emptyConfig(): ConfigData {
@@ -51,7 +53,13 @@ export function parseConfig(text: string, file: string): ConfigData {
     if (problem) throw invalid(file, `servers.${name}: ${problem}`);
     entries[name] = entry as CatalogEntry;
   }
-  return { version: 1, enabled: [...new Set(enabled as string[])], servers: entries };
+  if (data.clientMetadataUrl !== undefined && typeof data.clientMetadataUrl !== 'string') throw invalid(file, '"clientMetadataUrl" must be a string');
+  return {
+    version: 1,
+    enabled: [...new Set(enabled as string[])],
+    servers: entries,
+    ...(typeof data.clientMetadataUrl === 'string' ? { clientMetadataUrl: data.clientMetadataUrl } : {}),
+  };
 }
 
 export async function loadConfig(file: string): Promise<ConfigData> {

@@ -1,3 +1,4 @@
+import { KeychainUnavailableError } from '../errors.js';
 import type { KeychainStore } from '../secrets/keychain.js';
 import type { GrantStatusSource, OAuthStatus } from '../auth/classify.js';
 
@@ -119,7 +120,14 @@ export class OAuthStore implements GrantStatusSource {
   }
 
   async status(server: string): Promise<OAuthStatus> {
-    const grants = await this.grants();
+    let grants: StoredGrant[];
+    try {
+      grants = await this.grants();
+    } catch (error) {
+      // Without a keychain there is no grant to find; the secret resolver reports the keychain problem.
+      if (error instanceof KeychainUnavailableError) return { state: 'not-authorized' };
+      throw error;
+    }
     return this.describe(grants.find((grant) => grant.server === server));
   }
 

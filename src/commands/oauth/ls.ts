@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { action, examples } from '../../cli/action.js';
+import type { Runtime } from '../../cli/io.js';
+import type { Printer } from '../../cli/output.js';
+import { usesOAuth, type OAuthState } from '../../core/auth/classify.js';
+import type { ResolvedEntry } from '../../core/catalog/types.js';
+import type { OAuthStore } from '../../core/oauth/store.js';
+
+export interface OAuthListItem {
+  name: string;
+  status: OAuthState;
+  issuer?: string;
+  /** ISO 8601. */
+  expiresAt?: string;
+  /** Seconds from now; negative once expired. */
+  expiresIn?: number;
+  scopes: string[];
+  client?: string;
+}
+
+export async function listGrants(deps: { catalog: readonly ResolvedEntry[]; store: OAuthStore; now?: () => number }): Promise<{ servers: OAuthListItem[] }> {
+  const now = deps.now ?? Date.now;
+  const grants = await deps.store.grants();
+  const names = new Set([...deps.catalog.filter(usesOAuth).map((entry) => entry.name), ...grants.map((grant) => grant.server)]);
+  const servers = [...names].sort().map((name): OAuthListItem => {
+    const grant = grants.find((candidate) => candidate.server === name);
+    const status = deps.store.describe(grant);
+    return {
+      name,
+      status: status.state,
+      ...(status.issuer ? { issuer: status.issuer } : {}),
+      ...(status.expiresAt ? { expiresAt: status.expiresAt, expiresIn: Math.round((Date.parse(status.expiresAt) - now()) / 1000) } : {}),
+      scopes: status.scopes ?? [],
+      ...(grant ? { client: grant.client } : {}),
+    };
+  });
+  return { servers };
+}
+
+function relative(seconds: number): string {
+  const abs = Math.abs(seconds);
+  const text = abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : abs < 172800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
+  return seconds >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+export function printGrants(result: { servers: OAuthListItem[] }, printer: Printer): void {
+  const { style } = printer;
+  const colour = (status: OAuthState) =>
+    status === 'authorized' ? style.green(status) : status === 'not-authorized' ? style.dim(status) : style.yellow(status);
+  printer.table(
+    ['name', 'status', 'expires', 'issuer', 'scopes'],
+    result.servers.map((item) => [
+      item.name,
+      colour(item.status),
+      item.expiresIn !== undefined ? relative(item.expiresIn) : '',
+      item.issuer ?? '',
+      item.scopes.join(' '),
+    ]),
+  );
+}
+
+export function registerLs(parent: Command, runtime: Runtime): void {
+  parent
+    .command('ls')
+    .alias('list')
+    .description('list OAuth servers and their grants: status, expiry, issuer, scopes')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', examples('mcpkey oauth ls', 'mcpkey oauth ls --json'))
+    .action(
+      action<{ json?: boolean }>(runtime, async (ctx, _args, options) => {
+        const result = await listGrants({ catalog: await ctx.catalog(), store: ctx.grants });
+        if (options.json) ctx.printer.json(result);
+        else printGrants(result, ctx.printer);
+      }),
+    );
+}

@@ -1,0 +1,143 @@
+import type { AuthServerMetadata, Fetch } from './discovery.js';
+import { OAuthError } from './errors.js';
+import type { ClientKind, DynamicClient, OAuthStore, TokenAuthMethod } from './store.js';
+import { assertSecureEndpoint } from './urls.js';
+
+/** The client mcpkey acts as at one authorization server. */
+export interface ClientIdentity {
+  kind: ClientKind;
+  clientId: string;
+  clientSecret?: string;
+  authMethod: TokenAuthMethod;
+}
+
+export interface ClientChoice {
+  server: string;
+  issuer: string;
+  metadata: AuthServerMetadata;
+  redirectUri: string | undefined;
+  /** --client-id, or the catalog's pre-registered client. */
+  clientId?: string;
+  clientSecret?: string;
+  authMethod?: TokenAuthMethod;
+  /** An HTTPS URL serving mcpkey's client metadata document (CIMD). */
+  clientMetadataUrl?: string;
+  /** Why this server needs a pre-registered client, from the catalog. */
+  note?: string;
+  store: OAuthStore;
+  fetch?: Fetch;
+}
+
+export const GRANT_TYPES = ['authorization_code', 'refresh_token'];
+export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** How a client with a secret authenticates: what the AS supports, basic first (RFC 8414's default). */
+export function secretAuthMethod(metadata: AuthServerMetadata): TokenAuthMethod {
+  const supported = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+  if (supported.includes('client_secret_basic')) return 'client_secret_basic';
+  if (supported.includes('client_secret_post')) return 'client_secret_post';
+  throw new OAuthError(`${metadata.issuer} supports neither client_secret_basic nor client_secret_post`, 'mcpkey cannot authenticate this client', 'unsupported_client_auth');
+}
+
+export function checkMetadataUrl(value: string): string {
+  const url = assertSecureEndpoint(value, 'client metadata URL');
+  if (url.pathname === '/' || url.pathname === '') {
+    throw new OAuthError(`client metadata URL ${value} has no path`, 'a Client ID Metadata Document URL must be https with a path, e.g. https://example.com/mcpkey/client.json', 'invalid_client_metadata_url');
+  }
+  return url.href;
+}
+
+function grantTypesFor(metadata: AuthServerMetadata): string[] {
+  return metadata.device_authorization_endpoint ? [...GRANT_TYPES, DEVICE_GRANT] : [...GRANT_TYPES];
+}
+
+/** RFC 7591 registration of mcpkey as a native public client. */
+export async function registerClient(metadata: AuthServerMetadata, redirectUri: string | undefined, fetchImpl: Fetch = fetch): Promise<DynamicClient> {
+  const endpoint = assertSecureEndpoint(metadata.registration_endpoint, 'registration endpoint').href;
+  // A device-flow client has no redirect at all: registering an empty redirect list for the code flow is refused.
+  const grantTypes = redirectUri ? grantTypesFor(metadata) : [DEVICE_GRANT, 'refresh_token'];
+  const body = {
+    client_name: 'mcpkey',
+    application_type: 'native',
+    redirect_uris: redirectUri ? [redirectUri] : [],
+    grant_types: grantTypes,
+    response_types: redirectUri ? ['code'] : [],
+    token_endpoint_auth_method: 'none',
+  };
+  let response: Response;
+  try {
+    response = await fetchImpl(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (error) {
+    throw new OAuthError(`cannot reach the registration endpoint ${endpoint} (${(error as Error).message})`, 'check your network connection', 'unreachable');
+  }
+  const text = await response.text();
+  let data: Record<string, unknown> = {};
+  try {
+    data = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // handled below
+  }
+  if (!response.ok || typeof data.client_id !== 'string') {
+    const reason = typeof data.error === 'string' ? `${data.error}${typeof data.error_description === 'string' ? `: ${data.error_description}` : ''}` : `HTTP ${response.status}`;
+    throw new OAuthError(`dynamic client registration at ${metadata.issuer} failed (${reason})`, 'register a client with the provider yourself and pass --client-id', 'registration_failed');
+  }
+  const method = typeof data.token_endpoint_auth_method === 'string' ? data.token_endpoint_auth_method : typeof data.client_secret === 'string' ? 'client_secret_basic' : 'none';
+  if (method !== 'none' && method !== 'client_secret_basic' && method !== 'client_secret_post') {
+    throw new OAuthError(`${metadata.issuer} registered mcpkey with token endpoint authentication "${method}", which mcpkey does not support`, 'register a client yourself and pass --client-id', 'unsupported_client_auth');
+  }
+  return {
+    version: 1,
+    issuer: metadata.issuer,
+    clientId: data.client_id,
+    ...(typeof data.client_secret === 'string' ? { clientSecret: data.client_secret } : {}),
+    authMethod: method,
+    redirectUris: Array.isArray(data.redirect_uris) ? (data.redirect_uris as string[]) : body.redirect_uris,
+    grantTypes: Array.isArray(data.grant_types) ? (data.grant_types as string[]) : grantTypes,
+    registeredAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * The client identity, in the MCP spec's order: a pre-registered client, then a Client ID Metadata
+ * Document, then dynamic registration (reused per authorization server while its redirect URI fits).
+ */
+export async function chooseClient(choice: ClientChoice): Promise<ClientIdentity> {
+  const { metadata } = choice;
+  if (choice.clientId) {
+    return {
+      kind: 'pre-registered',
+      clientId: choice.clientId,
+      ...(choice.clientSecret ? { clientSecret: choice.clientSecret } : {}),
+      authMethod: choice.authMethod ?? (choice.clientSecret ? secretAuthMethod(metadata) : 'none'),
+    };
+  }
+  if (metadata.client_id_metadata_document_supported === true && choice.clientMetadataUrl) {
+    return { kind: 'metadata-document', clientId: checkMetadataUrl(choice.clientMetadataUrl), authMethod: 'none' };
+  }
+  if (metadata.registration_endpoint) {
+    const existing = await choice.store.dynamicClient(choice.issuer);
+    const fits =
+      existing &&
+      (choice.redirectUri === undefined
+        ? existing.grantTypes.includes(DEVICE_GRANT)
+        : existing.redirectUris.includes(choice.redirectUri) && existing.grantTypes.includes('authorization_code'));
+    const client = fits ? existing : await registerClient(metadata, choice.redirectUri, choice.fetch);
+    if (!fits) await choice.store.saveDynamicClient(client);
+    return {
+      kind: 'dynamic',
+      clientId: client.clientId,
+      ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}),
+      authMethod: client.authMethod,
+    };
+  }
+  throw new OAuthError(
+    `${choice.issuer} offers no dynamic client registration${metadata.client_id_metadata_document_supported ? ' and no client metadata URL is configured' : ''}`,
+    choice.note ?? `register a client with the provider and run \`mcpkey oauth authorize ${choice.server} --client-id <id>\``,
+    'client_required',
+  );
+}

@@ -1,0 +1,57 @@
+import type * as Client from 'openid-client';
+import type { AuthServerMetadata } from './discovery.js';
+import { OAuthError } from './errors.js';
+import type { TokenAuthMethod } from './store.js';
+import { isLoopback } from './urls.js';
+
+export type OpenIdClient = typeof Client;
+
+let loaded: Promise<OpenIdClient> | undefined;
+
+/** openid-client is loaded only by the commands that talk OAuth. */
+export function openidClient(): Promise<OpenIdClient> {
+  loaded ??= import('openid-client');
+  return loaded;
+}
+
+/** An openid-client configuration for one client at one authorization server. */
+export async function configuration(
+  metadata: AuthServerMetadata,
+  client: { clientId: string; clientSecret?: string; authMethod: TokenAuthMethod },
+): Promise<Client.Configuration> {
+  const lib = await openidClient();
+  let auth: Client.ClientAuth;
+  if (client.authMethod === 'none') auth = lib.None();
+  else if (!client.clientSecret) {
+    throw new OAuthError(`client ${client.clientId} needs a client secret for ${client.authMethod}`, 'pass it with --client-secret-stdin', 'client_secret_missing');
+  } else auth = client.authMethod === 'client_secret_post' ? lib.ClientSecretPost(client.clientSecret) : lib.ClientSecretBasic(client.clientSecret);
+  const config = new lib.Configuration(metadata as Client.ServerMetadata, client.clientId, { token_endpoint_auth_method: client.authMethod }, auth);
+  // Every endpoint was checked to be HTTPS or loopback; openid-client needs to be told about loopback HTTP.
+  if (metadata.token_endpoint && new URL(metadata.token_endpoint).protocol === 'http:' && isLoopback(new URL(metadata.token_endpoint))) {
+    lib.allowInsecureRequests(config);
+  }
+  return config;
+}
+
+/** Turns openid-client's errors into one-line OAuthErrors. Server error codes are kept; tokens never appear in them. */
+export function oauthFailure(error: unknown, during: string): OAuthError {
+  if (error instanceof OAuthError) return error;
+  const e = error as { name?: string; message?: string; error?: string; error_description?: string; code?: string; status?: number };
+  if (e.name === 'ResponseBodyError' && e.error) {
+    const detail = e.error_description ? `${e.error}: ${e.error_description}` : e.error;
+    return new OAuthError(`${during} failed: the server answered ${detail}`, 'run the command again; if it keeps failing, check the server or the client registration', e.error);
+  }
+  if (e.name === 'AuthorizationResponseError' && e.error) {
+    return new OAuthError(`authorization refused: ${e.error}${e.error_description ? `: ${e.error_description}` : ''}`, 'run `mcpkey oauth authorize` again and approve the request', e.error);
+  }
+  const message = (e.message ?? String(error)).split('\n')[0]!;
+  if (/"iss"|issuer/i.test(message)) {
+    return new OAuthError(`${during} failed: the response came from the wrong issuer (${message})`, 'refusing a response that may be forged; try again, and report it if it persists', 'issuer_mismatch');
+  }
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new OAuthError(`${during} timed out`, 'check your network connection and try again', 'timeout');
+  if (e.code === 'OAUTH_RESPONSE_IS_NOT_JSON' || e.code === 'OAUTH_PARSE_ERROR' || e.code === 'OAUTH_INVALID_RESPONSE' || /JSON|invalid response/i.test(message)) {
+    return new OAuthError(`${during} failed: the server sent an invalid response (${message})`, 'the authorization server is misbehaving; try again later or report it', 'invalid_response');
+  }
+  if (e.name === 'TypeError' && /fetch failed/i.test(message)) return new OAuthError(`${during} failed: cannot reach the server`, 'check your network connection', 'unreachable');
+  return new OAuthError(`${during} failed: ${message}`, 'run the command again; report it if it persists', 'oauth_failed');
+}
