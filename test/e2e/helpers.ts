@@ -135,7 +135,7 @@ function shellQuote(word: string): string {
 export async function runInTerminal(
   sandbox: Sandbox,
   args: string[],
-  answers: Array<{ prompt: string | RegExp; answer: string }>,
+  answers: Array<{ prompt: string | RegExp; answer: string | (() => Promise<string>) }>,
   options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
 ): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { ...sandbox.baseEnv(), TERM: 'xterm', ...options.env };
@@ -156,7 +156,8 @@ export async function runInTerminal(
       if (typeof pending.prompt === 'string' ? seen.includes(pending.prompt) : pending.prompt.test(seen)) {
         scanned = stdout.length;
         next += 1;
-        child.stdin.write(`${pending.answer}\r`);
+        const answer = pending.answer;
+        void (typeof answer === 'string' ? Promise.resolve(answer) : answer()).then((text) => child.stdin.write(`${text}\r`));
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

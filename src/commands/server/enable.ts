@@ -88,6 +88,15 @@ export function registerEnable(parent: Command, runtime: Runtime): void {
           interactive: ctx.interactive,
           updateConfig: ctx.updateConfig,
         });
+        // On a terminal, an OAuth entry can be authorized right away.
+        if (result.nextSteps.length > 0 && result.kind === 'oauth' && ctx.interactive) {
+          printEnable({ ...result, nextSteps: [] }, ctx.printer);
+          if (await ctx.prompts.confirm(`Authorize ${result.name} now?`, true)) {
+            const { runAuthorize, printAuthorize } = await import('../oauth/authorize.js');
+            printAuthorize(await runAuthorize(ctx, result.name, {}), ctx.printer);
+          } else ctx.printer.note(`Next: mcpkey oauth authorize ${result.name}`);
+          return;
+        }
         printEnable(result, ctx.printer);
       }),
     );
