@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
 import { startLegacyServer, startMcpServer, type McpResourceServer } from '../fixtures/mcp-server.js';
-import { filesUnder, requireSecretService, Sandbox } from './helpers.js';
+import { filesUnder, requireSecretService, runInTerminal, Sandbox } from './helpers.js';
 import { BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
@@ -111,7 +111,9 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
     expect(after.stderr).toMatch(/demo is not authorized — run `mcpkey oauth authorize demo`/);
 
     // Nothing of the grant reached a file or any output but `oauth token`'s.
-    const secrets = [grant.accessToken, grant.refreshToken!, renewed.accessToken, renewed.refreshToken!, latest.accessToken, latest.refreshToken!];
+    const code = String(tokenRequest.body!.code);
+    expect(code.length).toBeGreaterThan(10);
+    const secrets = [code, grant.accessToken, grant.refreshToken!, renewed.accessToken, renewed.refreshToken!, latest.accessToken, latest.refreshToken!];
     for (const { args, stdout, stderr } of sandbox.transcript) {
       for (const value of secrets) {
         expect(stderr, `stderr of ${args.join(' ')}`).not.toContain(value);
@@ -224,5 +226,19 @@ describe('other client identities and flows', () => {
     } finally {
       await legacy.close();
     }
+  }, 120_000);
+});
+
+describe('server enable on a terminal', () => {
+  it('offers to authorize an OAuth server right away', async () => {
+    await addDemo();
+    const result = await runInTerminal(sandbox, ['server', 'enable', 'demo'], [{ prompt: 'Authorize demo now?', answer: 'y' }], {
+      env: browserEnv(),
+      timeoutMs: 90_000,
+    });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain('Enabled demo');
+    expect(result.stdout).toContain('Authorized demo');
+    expect((await storedGrant(sandbox, 'demo'))!.issuer).toBe(as.issuer);
   }, 120_000);
 });
