@@ -14,6 +14,8 @@ export interface Runtime {
   stdin: Readable & { isTTY?: boolean };
   stdout: OutputStream;
   stderr: OutputStream;
+  /** Set by a command whose exit code is not its own (`mcpkey run` passes on the server's). */
+  exitCode?: number;
 }
 
 export function nodeRuntime(): Runtime {

@@ -56,7 +56,7 @@ export async function main(runtime: Runtime): Promise<number> {
     }
     const { buildProgram } = await import('./program.js');
     await buildProgram(runtime).parseAsync(argv, { from: 'user' });
-    return ExitCode.ok;
+    return runtime.exitCode ?? ExitCode.ok;
   } catch (error) {
     return reportError(error, runtime);
   }

@@ -1,7 +1,10 @@
 import { Command, Option } from 'commander';
+import { registerClient } from '../commands/client/index.js';
 import { registerCompletion } from '../commands/completion/index.js';
 import { registerOAuth } from '../commands/oauth/index.js';
+import { registerRun } from '../commands/run/index.js';
 import { registerSecret } from '../commands/secret/index.js';
+import { registerTools } from '../commands/tools/index.js';
 import { registerServer } from '../commands/server/index.js';
 import { examples } from './action.js';
 import { completing } from './complete-kinds.js';
@@ -32,11 +35,14 @@ export function buildProgram(runtime: Runtime): Command {
         'mcpkey secret set neon.api_key',
         'mcpkey oauth authorize linear',
         'mcpkey secret list --json',
-      )}\nExit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 4 not ready, 5 keychain unavailable, 6 config, 7 OAuth failed, 130 cancelled.\n`,
+      )}\nExit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 4 not ready, 5 keychain unavailable, 6 config, 7 OAuth failed, 8 tool error, 9 server failed, 130 cancelled.\n`,
     );
   registerServer(program, runtime);
   registerSecret(program, runtime);
   registerOAuth(program, runtime);
+  registerClient(program, runtime);
+  registerRun(program, runtime);
+  registerTools(program, runtime);
   registerCompletion(program, runtime);
   return program;
 }

@@ -11,6 +11,8 @@ export const ExitCode = {
   keychainUnavailable: 5,
   config: 6,
   oauth: 7,
+  toolError: 8,
+  serverFailed: 9,
   cancelled: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -8,6 +8,7 @@ import { findEntry } from '../../core/catalog/index.js';
 import type { ResolvedEntry, Transport } from '../../core/catalog/types.js';
 import { assertServerName } from '../../core/names.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
+import type { ToolInfo } from '../tools/list.js';
 
 export interface InspectResult extends Readiness {
   name: string;
@@ -83,23 +84,48 @@ export function printInspect(result: InspectResult, printer: Printer): void {
   }
 }
 
+function printInspectTools(result: { tools?: ToolInfo[]; toolsError?: string }, printer: Printer): void {
+  printer.line();
+  if (result.toolsError) {
+    printer.line(`  tools available after auth: ${printer.style.yellow(`unknown (${result.toolsError})`)}`);
+    return;
+  }
+  printer.line(`  tools available after auth (${result.tools?.length ?? 0}):`);
+  for (const tool of result.tools ?? []) printer.line(`    ${tool.name}${tool.description ? printer.style.dim(`  ${tool.description.split('\n')[0]}`) : ''}`);
+}
+
 export function registerInspect(parent: Command, runtime: Runtime): void {
   parent
     .command('inspect')
     .description('show everything about one server: transport, auth, secrets (never values), status')
     .addArgument(serverArgument())
     .option('--json', 'machine-readable output')
-    .addHelpText('after', examples('mcpkey server inspect neon', 'mcpkey server inspect linear --json'))
+    .option('--tools', 'also connect and list the tools the server offers')
+    .addHelpText('after', examples('mcpkey server inspect neon', 'mcpkey server inspect linear --json', 'mcpkey server inspect memory --tools'))
     .action(
-      action<{ json?: boolean }>(runtime, async (ctx, [name], options) => {
-        const result = await inspectServer(name!, {
+      action<{ json?: boolean; tools?: boolean }>(runtime, async (ctx, [name], options) => {
+        const result: InspectResult & { tools?: ToolInfo[]; toolsError?: string } = await inspectServer(name!, {
           catalog: await ctx.catalog(),
           enabled: (await ctx.config()).enabled,
           resolver: await ctx.resolver(),
           grants: ctx.grants,
         });
+        if (options.tools) {
+          if (!result.ready) result.toolsError = `not ready: ${result.nextSteps.join('; ')}`;
+          else {
+            const { listTools } = await import('../tools/list.js');
+            try {
+              result.tools = (await listTools(ctx, result.name, {})).tools;
+            } catch (error) {
+              result.toolsError = error instanceof Error ? error.message : String(error);
+            }
+          }
+        }
         if (options.json) ctx.printer.json(result);
-        else printInspect(result, ctx.printer);
+        else {
+          printInspect(result, ctx.printer);
+          if (options.tools) printInspectTools(result, ctx.printer);
+        }
       }),
     );
 }

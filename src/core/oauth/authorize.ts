@@ -88,7 +88,16 @@ function pastedCallback(line: string, redirectUri: string, state: string, metada
 
 export function grantFromTokens(
   tokens: { access_token: string; token_type?: string; refresh_token?: string; expires_in?: number; scope?: string },
-  context: { server: string; resource: string; metadata: AuthServerMetadata; client: ClientIdentity; requestedScope?: string; now: number; previous?: StoredGrant },
+  context: {
+    server: string;
+    resource: string;
+    metadata: AuthServerMetadata;
+    client: ClientIdentity;
+    requestedScope?: string;
+    now: number;
+    previous?: StoredGrant;
+    noResourceIndicator?: boolean;
+  },
 ): StoredGrant {
   const tokenType = tokens.token_type ?? 'Bearer';
   if (tokenType.toLowerCase() !== 'bearer') {
@@ -100,6 +109,7 @@ export function grantFromTokens(
     version: 1,
     server: context.server,
     resource: context.resource,
+    ...(context.noResourceIndicator || context.previous?.noResourceIndicator ? { noResourceIndicator: true as const } : {}),
     issuer: context.metadata.issuer,
     tokenEndpoint: context.metadata.token_endpoint!,
     ...(context.metadata.revocation_endpoint ? { revocationEndpoint: context.metadata.revocation_endpoint } : {}),
@@ -156,7 +166,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       deps.notify(`To authorize ${request.server}, open ${started.verification_uri} and enter the code ${started.user_code}`);
       if (request.openBrowser) await deps.browser(started.verification_uri_complete ?? started.verification_uri);
       const tokens = await lib.pollDeviceAuthorizationGrant(config, started, resourceParams, { signal: AbortSignal.timeout(request.timeoutMs) });
-      const grant = grantFromTokens(tokens, { server: request.server, resource: discovery.resource, metadata, client, ...(scope ? { requestedScope: scope } : {}), now: now() });
+      const grant = grantFromTokens(tokens, { server: request.server, resource: discovery.resource, metadata, client, ...(scope ? { requestedScope: scope } : {}), now: now(), noResourceIndicator: !request.resourceIndicator });
       await deps.store.saveGrant(grant);
       return { grant, discovery, client };
     } catch (error) {
@@ -238,7 +248,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       }
       throw mapped;
     }
-    const grant = grantFromTokens(tokens, { server: request.server, resource: discovery.resource, metadata, client, ...(scope ? { requestedScope: scope } : {}), now: now() });
+    const grant = grantFromTokens(tokens, { server: request.server, resource: discovery.resource, metadata, client, ...(scope ? { requestedScope: scope } : {}), now: now(), noResourceIndicator: !request.resourceIndicator });
     await deps.store.saveGrant(grant);
     return { grant, discovery, client };
   } catch (error) {

@@ -41,6 +41,9 @@ export function secretAuthMethod(metadata: AuthServerMetadata): TokenAuthMethod 
 
 export function checkMetadataUrl(value: string): string {
   const url = assertSecureEndpoint(value, 'client metadata URL');
+  if (url.hash || url.username || url.password || value.includes('#')) {
+    throw new OAuthError(`client metadata URL ${url.origin}${url.pathname} must not have a fragment or credentials`, 'use the plain https URL the document is served from', 'invalid_client_metadata_url');
+  }
   if (url.pathname === '/' || url.pathname === '') {
     throw new OAuthError(`client metadata URL ${value} has no path`, 'a Client ID Metadata Document URL must be https with a path, e.g. https://example.com/mcpkey/client.json', 'invalid_client_metadata_url');
   }

@@ -7,6 +7,8 @@ export interface StoredGrant {
   version: 1;
   server: string;
   resource: string;
+  /** Authorized with --no-resource: refreshes leave the parameter out too. */
+  noResourceIndicator?: true;
   issuer: string;
   tokenEndpoint: string;
   revocationEndpoint?: string;

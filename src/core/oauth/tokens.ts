@@ -51,22 +51,29 @@ export function fresh(grant: StoredGrant, now: number, marginMs: number): boolea
  * concurrent callers one refreshes, the others find the new token. With rotation the new refresh
  * token is stored before the access token is handed out.
  */
-export async function validGrant(server: string, deps: TokenDeps, marginMs = REFRESH_MARGIN_MS): Promise<StoredGrant> {
+export async function validGrant(
+  server: string,
+  deps: TokenDeps,
+  options: { marginMs?: number; /** The server refused this access token: refresh even if it looks fresh. */ rejected?: string } = {},
+): Promise<StoredGrant> {
   const now = deps.now ?? Date.now;
+  const marginMs = options.marginMs ?? REFRESH_MARGIN_MS;
+  const usable = (grant: StoredGrant) => (options.rejected === undefined || grant.accessToken !== options.rejected) && fresh(grant, now(), marginMs);
   const first = await deps.store.grant(server);
   if (!first) throw notAuthorized(server);
-  if (fresh(first, now(), marginMs)) return first;
+  if (usable(first)) return first;
   await mkdir(deps.lockDir, { recursive: true, mode: 0o700 });
   return withLock(join(deps.lockDir, `oauth-${server}`), async () => {
     const grant = await deps.store.grant(server);
     if (!grant) throw notAuthorized(server);
-    if (fresh(grant, now(), marginMs)) return grant;
+    // Another process may have refreshed while this one waited for the lock.
+    if (usable(grant)) return grant;
     if (!grant.refreshToken) throw notAuthorized(server, `the access token of ${server} has expired and there is no refresh token`);
     const lib = await openidClient();
     const config = await configuration(metadataOf(grant), await clientOf(grant, deps.store));
     let tokens;
     try {
-      tokens = await lib.refreshTokenGrant(config, grant.refreshToken, { resource: grant.resource });
+      tokens = await lib.refreshTokenGrant(config, grant.refreshToken, grant.noResourceIndicator ? {} : { resource: grant.resource });
     } catch (error) {
       const failure = oauthFailure(error, 'refreshing the token');
       if (failure.code === 'invalid_grant' || failure.code === 'invalid_client' || failure.code === 'unauthorized_client') {

@@ -1,6 +1,8 @@
 /** One challenge of a WWW-Authenticate header: `Bearer error="invalid_token", scope="a b"`. */
 export interface Challenge {
   scheme: string;
+  /** A token68 credential right after the scheme (`Negotiate abc==`). */
+  token68?: string;
   /** Parameter names in lower case. */
   params: Record<string, string>;
 }
@@ -33,9 +35,12 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
     return value;
   };
   let current: Challenge | undefined;
+  // True right after a scheme, before any comma: a bare token there is the challenge's token68.
+  let afterScheme = false;
   while (i < n) {
     skipSpace();
     if (header[i] === ',') {
+      afterScheme = false;
       i += 1;
       continue;
     }
@@ -45,14 +50,27 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
       continue;
     }
     skipSpace();
+    if (afterScheme && current && header[i] !== '=' ) {
+      current.token68 = token;
+      afterScheme = false;
+      continue;
+    }
     if (header[i] === '=' && current) {
       // auth-param, unless it is the tail of a token68 value (`abc==`)
       i += 1;
       skipSpace();
       if (header[i] === '=' || header[i] === ',' || i >= n) {
-        while (header[i] === '=') i += 1;
+        // `abc==`: a padded token68 right after the scheme.
+        let padding = '=';
+        while (header[i] === '=') {
+          padding += '=';
+          i += 1;
+        }
+        if (afterScheme) current.token68 = `${token}${padding}`;
+        afterScheme = false;
         continue;
       }
+      afterScheme = false;
       const value = header[i] === '"' ? readQuoted() : readToken();
       current.params[token.toLowerCase()] = value;
       continue;
@@ -60,6 +78,7 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
     // A token not followed by "=" starts a new challenge.
     current = { scheme: token, params: {} };
     challenges.push(current);
+    afterScheme = true;
   }
   return challenges;
 }

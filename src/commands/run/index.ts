@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { action, examples } from '../../cli/action.js';
+import { serverArgument } from '../../cli/complete-kinds.js';
+import type { Context } from '../../cli/context.js';
+import type { Runtime } from '../../cli/io.js';
+import { findEntry } from '../../core/catalog/index.js';
+import { assertServerName } from '../../core/names.js';
+import type { AuthorizedFetchOptions } from '../../core/oauth/fetch.js';
+
+/** OAuth settings for reaching a remote entry from the CLI: refresh locks, and step-up through the browser. */
+export function oauthFetchOptions(ctx: Context, name: string): Omit<AuthorizedFetchOptions, 'server'> {
+  return {
+    store: ctx.grants,
+    lockDir: ctx.stateDir,
+    log: (message) => ctx.printer.note(`mcpkey: ${message}`),
+    stepUp: async (scope) => {
+      const { runAuthorize } = await import('../oauth/authorize.js');
+      // stdin may be the protocol channel here: no prompts, no pasting; the browser does the work.
+      await runAuthorize({ ...ctx, interactive: false }, name, { scope });
+    },
+  };
+}
+
+export async function runServer(ctx: Context, name: string, override: string[]): Promise<number> {
+  const entry = findEntry(await ctx.catalog(), assertServerName(name));
+  const { resolveEntrySecrets, launchSpec, launch } = await import('../../core/run/launch.js');
+  const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
+  if (entry.transport.type === 'remote' && override.length === 0) {
+    const [{ runBridge }, { remoteFetch }, { validGrant }, { usesOAuth }] = await Promise.all([
+      import('../../core/run/bridge.js'),
+      import('../../core/run/remote.js'),
+      import('../../core/oauth/tokens.js'),
+      import('../../core/auth/classify.js'),
+    ]);
+    // Fail before the client starts talking when there is no grant at all.
+    if (usesOAuth(entry)) await validGrant(entry.name, { store: ctx.grants, lockDir: ctx.stateDir });
+    return runBridge({
+      url: entry.transport.url,
+      transport: entry.transport.transport,
+      fetch: remoteFetch(entry, secrets, oauthFetchOptions(ctx, entry.name)),
+      stdin: ctx.runtime.stdin,
+      stdout: ctx.runtime.stdout as NodeJS.WritableStream & import('node:stream').Writable,
+      log: (message) => ctx.printer.note(`mcpkey: ${message}`),
+    });
+  }
+  return launch(launchSpec(entry, secrets, ctx.runtime.env, override), ctx.runtime.cwd);
+}
+
+export function registerRun(program: Command, runtime: Runtime): void {
+  program
+    .command('run')
+    .description('start a server with its credentials injected (a stdio bridge for remote servers)')
+    .addArgument(serverArgument())
+    .argument('[command...]', 'run this command instead of the entry’s own, after --')
+    .addHelpText(
+      'after',
+      `
+A local server gets its secrets as environment variables (never as arguments, unless the entry says
+\${VAR} in an argument). A remote server is bridged: MCP clients that only speak stdio talk to it
+through mcpkey, which adds the OAuth token (refreshed as needed) or the API-key header.
+${examples(
+  'mcpkey run neon',
+  'mcpkey run linear                       # stdio ↔ https://mcp.linear.app/mcp',
+  'mcpkey run github -- github-mcp-server stdio',
+)}`,
+    )
+    .action(
+      action(runtime, async (ctx, [name, ...override]) => {
+        runtime.exitCode = await runServer(ctx, name!, override);
+      }),
+    );
+}

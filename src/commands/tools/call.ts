@@ -1,0 +1,135 @@
+import type { Command } from 'commander';
+import { action, examples } from '../../cli/action.js';
+import { serverArgument } from '../../cli/complete-kinds.js';
+import type { Context } from '../../cli/context.js';
+import type { Runtime } from '../../cli/io.js';
+import type { Printer } from '../../cli/output.js';
+import { CliError, ExitCode, UsageError } from '../../core/errors.js';
+import { openSession, type ToolOptions } from './list.js';
+
+export interface CallOptions extends ToolOptions {
+  arg?: string[];
+  jsonArgs?: string;
+  json?: boolean;
+}
+
+type Schema = { properties?: Record<string, { type?: unknown }> };
+
+/** `--arg k=v`: the value is typed after the tool's schema (numbers, booleans, JSON for objects and arrays). */
+export function buildArguments(pairs: string[], jsonArgs: string | undefined, schema: Schema | undefined): Record<string, unknown> {
+  let args: Record<string, unknown> = {};
+  if (jsonArgs !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(jsonArgs);
+    } catch (error) {
+      throw new UsageError(`--json-args is not valid JSON (${(error as Error).message})`, `e.g. --json-args '{"text":"hi"}'`, 'invalid_option');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--json-args must be a JSON object', `e.g. --json-args '{"text":"hi"}'`, 'invalid_option');
+    args = parsed as Record<string, unknown>;
+  }
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--arg ${JSON.stringify(pair.slice(0, 40))} is not NAME=VALUE`, 'e.g. --arg text=hello', 'invalid_option');
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    const type = schema?.properties?.[key]?.type;
+    if (type === 'number' || type === 'integer') {
+      const value = Number(raw);
+      if (raw.trim() === '' || Number.isNaN(value)) throw new UsageError(`--arg ${key} must be a number`, `e.g. --arg ${key}=3`, 'invalid_option');
+      args[key] = value;
+    } else if (type === 'boolean') {
+      if (raw !== 'true' && raw !== 'false') throw new UsageError(`--arg ${key} must be true or false`, `e.g. --arg ${key}=true`, 'invalid_option');
+      args[key] = raw === 'true';
+    } else if (type === 'object' || type === 'array') {
+      try {
+        args[key] = JSON.parse(raw);
+      } catch {
+        throw new UsageError(`--arg ${key} must be JSON (${String(type)})`, `or use --json-args`, 'invalid_option');
+      }
+    } else args[key] = raw;
+  }
+  return args;
+}
+
+export interface CallResult {
+  server: string;
+  tool: string;
+  isError: boolean;
+  content: Array<{ type: string; [key: string]: unknown }>;
+  structuredContent?: unknown;
+}
+
+export async function callTool(ctx: Context, name: string, tool: string, options: CallOptions): Promise<CallResult> {
+  const client = await openSession(ctx, name, options);
+  try {
+    const { tools } = await client.listTools();
+    const found = tools.find((candidate) => candidate.name === tool);
+    if (!found) {
+      throw new CliError(`${name} has no tool "${tool}"`, { code: 'unknown_tool', exitCode: ExitCode.notFound, hint: `see mcpkey tools list ${name}` });
+    }
+    const args = buildArguments(options.arg ?? [], options.jsonArgs, found.inputSchema as Schema);
+    const result = await client.callTool({ name: tool, arguments: args });
+    return {
+      server: name,
+      tool,
+      isError: result.isError === true,
+      content: (result.content ?? []) as CallResult['content'],
+      ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Text as text; anything else summarised in one line. */
+export function renderContent(content: CallResult['content']): string {
+  return content
+    .map((part) => {
+      if (part.type === 'text') return String(part.text ?? '');
+      if (part.type === 'image' || part.type === 'audio') {
+        const size = typeof part.data === 'string' ? Math.floor((part.data.length * 3) / 4) : 0;
+        return `[${part.type}: ${String(part.mimeType ?? 'unknown type')}, ${size} bytes]`;
+      }
+      if (part.type === 'resource_link') return `[resource link: ${String(part.uri ?? '')}]`;
+      if (part.type === 'resource') return `[resource: ${String((part.resource as { uri?: string } | undefined)?.uri ?? '')}]`;
+      return `[${part.type}]`;
+    })
+    .join('\n');
+}
+
+export function printCall(result: CallResult, printer: Printer): void {
+  const text = renderContent(result.content);
+  if (text) printer.line(text);
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function registerCall(parent: Command, runtime: Runtime): void {
+  parent
+    .command('call')
+    .description('call one tool and print what it returns')
+    .addArgument(serverArgument())
+    .argument('<tool>', 'tool name')
+    .option('--arg <name=value>', 'a tool argument (repeatable); typed after the tool’s schema', collect)
+    .option('--json-args <json>', 'all arguments as one JSON object')
+    .option('--json', 'print the raw result')
+    .option('--authorize', 'run the OAuth authorization first when there is no grant')
+    .option('--verbose', "show the local server's own stderr")
+    .addHelpText(
+      'after',
+      examples('mcpkey tools call everything echo --arg message=hi', `mcpkey tools call linear list_issues --json-args '{"limit":5}' --json`),
+    )
+    .action(
+      action<CallOptions>(runtime, async (ctx, [name, tool], options) => {
+        const result = await callTool(ctx, name!, tool!, options);
+        if (options.json) ctx.printer.json(result);
+        else printCall(result, ctx.printer);
+        if (result.isError) {
+          throw new CliError(`the tool ${tool} reported an error`, { code: 'tool_error', exitCode: ExitCode.toolError, hint: 'see its message above' });
+        }
+      }),
+    );
+}
