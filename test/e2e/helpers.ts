@@ -97,9 +97,16 @@ export class Sandbox {
     return result.code === 0 ? result.stdout : undefined;
   }
 
+  /** Writes straight into the Secret Service, as another program could. */
+  async storeKeychainValue(account: string, value: string): Promise<void> {
+    const result = await runProcess('secret-tool', ['store', '--label', `test ${account}`, 'service', this.service, 'username', account], { env: process.env, input: value });
+    if (result.code !== 0) throw new Error(`secret-tool store failed: ${result.stderr}`);
+  }
+
   async cleanup(): Promise<void> {
     await runProcess('secret-tool', ['clear', 'service', this.service], { env: process.env }).catch(() => undefined);
-    await rm(this.dir, { recursive: true, force: true });
+    // A browser driver may still be appending to its log for a moment.
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 
