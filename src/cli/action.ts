@@ -20,3 +20,8 @@ export function action<O>(runtime: Runtime, handler: Handler<O>): (...all: unkno
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
+
+/** For repeatable options: `--arg a --arg b` → ['a', 'b']. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -40,6 +40,8 @@ export function runProcess(command: string, args: string[], options: RunOptions 
       clearTimeout(timer);
       resolvePromise({ code, stdout, stderr });
     });
+    // A child that exits without reading its stdin must not fail the test with EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
@@ -150,6 +152,7 @@ export async function runInTerminal(
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   return new Promise((resolvePromise, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: sandbox.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.on('error', () => undefined);
     let stdout = '';
     let stderr = '';
     let next = 0;

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../core/atomic.js';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Argument, Option, type Command } from 'commander';
@@ -133,22 +133,6 @@ async function backUp(file: string, bytes: Buffer, mode: number, now: () => Date
   throw new ConfigError(`cannot find a free backup name next to ${showPath(file)}`, 'remove old .bak files', 'client_config_unwritable');
 }
 
-/**
- * Temporary file + rename, like writeFileAtomic in core/config/store.ts, which we do not use here: it
- * makes the parent directory 0700, and this directory is the user's project (or ~/.cursor, …), not ours.
- */
-async function replaceFile(target: string, contents: string, mode: number): Promise<void> {
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, contents, { mode, flag: 'wx' });
-    await chmod(temp, mode);
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 export async function configureClient(client: string, names: string[], options: ClientConfigOptions, deps: ClientConfigDeps): Promise<ClientConfigResult> {
   if (!isClientName(client)) {
     throw new UsageError(`unknown client "${printable(client)}"`, `choose one of ${CLIENTS.join(', ')}`, 'unknown_client');
@@ -206,7 +190,8 @@ export async function configureClient(client: string, names: string[], options: 
     } else {
       await mkdir(dirname(file), { recursive: true });
     }
-    await replaceFile(target, renderClientFile(merged.data), existing?.mode ?? 0o600);
+    // Not mcpkey's folder (a project, ~/.cursor): its permissions stay as they are.
+    await writeFileAtomic(target, renderClientFile(merged.data), { mode: existing?.mode ?? 0o600, privateDir: false });
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw fileError(file, 'write', error);

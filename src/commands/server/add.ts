@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { action, examples } from '../../cli/action.js';
+import { action, collect, examples } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { classify, type AuthKind } from '../../core/auth/classify.js';
@@ -163,10 +163,6 @@ export function printAdd(result: AddResult, printer: Printer): void {
   printer.success(`${result.replaced ? 'Replaced' : 'Added'} ${result.name} (${result.kind})`);
   if (result.entry.secrets.length > 0) printer.note(`Next: ${result.entry.secrets.map((s) => `mcpkey secret set ${s.name}`).join('; ')}`);
   if (result.kind === 'oauth') printer.note(`Next: mcpkey oauth authorize ${result.name}`);
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 export function registerAdd(parent: Command, runtime: Runtime): void {

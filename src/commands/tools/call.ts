@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from '../../cli/action.js';
+import { action, collect, examples } from '../../cli/action.js';
 import { serverArgument } from '../../cli/complete-kinds.js';
 import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
@@ -101,10 +101,6 @@ export function renderContent(content: CallResult['content']): string {
 export function printCall(result: CallResult, printer: Printer): void {
   const text = renderContent(result.content);
   if (text) printer.line(text);
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 export function registerCall(parent: Command, runtime: Runtime): void {

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+export { writeFileAtomic } from '../atomic.js';
 import { validateEntry } from '../catalog/validate.js';
 import type { CatalogEntry } from '../catalog/types.js';
 import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from '../atomic.js';
 import { withLock } from '../lock.js';
 import { isValidServerName } from '../names.js';
 
@@ -71,21 +72,6 @@ export async function loadConfig(file: string): Promise<ConfigData> {
     throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`, 'check the permissions of the file');
   }
   return parseConfig(text, file);
-}
-
-/** Temp file + rename: a crash leaves the old file or the new one, never half of one. */
-export async function writeFileAtomic(file: string, contents: string): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, contents, { mode: 0o600, flag: 'wx' });
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /**
