@@ -1,17 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { requireSecretService, Sandbox } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireSecretService, useSandbox } from './helpers.js';
 
 beforeAll(requireSecretService);
 
-let sandbox: Sandbox;
-beforeEach(async () => {
-  sandbox = await Sandbox.create();
-});
-afterEach(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useSandbox();
 
 /** One line on stderr, no stack trace, and the expected exit code. */
 function expectCleanError(result: { code: number | null; stdout: string; stderr: string }, code: number, pattern: RegExp): void {

@@ -1,32 +1,16 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
-import { startMcpServer, type McpResourceServer } from '../fixtures/mcp-server.js';
-import { BIN, requireSecretService, Sandbox } from './helpers.js';
-import { BROWSER_DRIVER, sleep, storedGrant } from './oauth-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startMcpServer } from '../fixtures/mcp-server.js';
+import { BIN, requireSecretService, useSandbox } from './helpers.js';
+import { useOAuthPeers, BROWSER_DRIVER, sleep, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
 const TTL = 8;
-let as: AuthServer;
-let mcp: McpResourceServer;
-let sandbox: Sandbox;
 
-beforeAll(async () => {
-  as = await startAuthServer({ accessTokenTtl: TTL });
-  mcp = await startMcpServer({ authServerIssuer: as.issuer });
-});
-afterAll(async () => {
-  await mcp?.close();
-  await as?.close();
-});
-beforeEach(async () => {
-  sandbox = await Sandbox.create();
-});
-afterEach(async () => {
-  await sandbox.cleanup();
-});
+const { as, mcp } = useOAuthPeers({ accessTokenTtl: TTL });
+const sandbox = useSandbox();
 
 const browserEnv = () => ({ BROWSER: BROWSER_DRIVER, DRIVER_LOG: `${sandbox.dir}/driver.log` });
 

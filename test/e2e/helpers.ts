@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { afterEach, beforeEach } from 'vitest';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -177,5 +178,27 @@ export async function runInTerminal(
       sandbox.transcript.push({ args, stdout, stderr });
       resolvePromise({ code, stdout, stderr });
     });
+  });
+}
+
+/**
+ * A fresh Sandbox for each test of the file, created before and cleaned up after it. The returned
+ * object always stands for the current test's sandbox.
+ */
+export function useSandbox(): Sandbox {
+  let current: Sandbox | undefined;
+  beforeEach(async () => {
+    current = await Sandbox.create();
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return new Proxy({} as Sandbox, {
+    get(_target, property) {
+      if (!current) throw new Error('the sandbox exists only while a test runs');
+      const value = Reflect.get(current, property, current) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
   });
 }

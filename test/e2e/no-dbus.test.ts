@@ -1,18 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { filesUnder, Sandbox } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { filesUnder, useSandbox } from './helpers.js';
 
 /** No session bus at all, as on a CI runner or a server: the keychain is simply not there. */
 const NO_DBUS = { DBUS_SESSION_BUS_ADDRESS: undefined, XDG_RUNTIME_DIR: join('/nonexistent', 'runtime') };
 
-let sandbox: Sandbox;
-beforeEach(async () => {
-  sandbox = await Sandbox.create();
-});
-afterEach(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useSandbox();
 
 describe('without D-Bus', () => {
   it('reads secrets from the environment and .env.mcp', async () => {

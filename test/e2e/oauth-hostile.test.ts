@@ -1,34 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
-import { startMcpServer, type McpResourceServer } from '../fixtures/mcp-server.js';
-import { requireSecretService, ROOT, runInTerminal, Sandbox } from './helpers.js';
-import { BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startAuthServer } from '../fixtures/auth-server.js';
+import { startMcpServer } from '../fixtures/mcp-server.js';
+import { requireSecretService, ROOT, runInTerminal, useSandbox } from './helpers.js';
+import { useOAuthPeers, BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
-let as: AuthServer;
-let mcp: McpResourceServer;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  as = await startAuthServer();
-  mcp = await startMcpServer({ authServerIssuer: as.issuer });
-});
-afterAll(async () => {
-  await mcp?.close();
-  await as?.close();
-});
+const { as, mcp } = useOAuthPeers();
+const sandbox = useSandbox();
 beforeEach(async () => {
-  sandbox = await Sandbox.create();
   expect((await sandbox.run(['server', 'add', 'demo', '--url', mcp.url])).code).toBe(0);
 });
 afterEach(async () => {
   as.configure({ metadataOverrides: {}, tokenEndpointGarbage: false, issMismatch: false });
   mcp.configure({ resourceOverride: undefined, prmAtRootOnly: false });
-  await sandbox.cleanup();
 });
 
 const driverLog = () => join(sandbox.dir, 'driver.log');

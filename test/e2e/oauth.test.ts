@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
-import { startLegacyServer, startMcpServer, type McpResourceServer } from '../fixtures/mcp-server.js';
-import { filesUnder, requireSecretService, runInTerminal, Sandbox } from './helpers.js';
-import { BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startLegacyServer } from '../fixtures/mcp-server.js';
+import { filesUnder, requireSecretService, runInTerminal, useSandbox } from './helpers.js';
+import { useOAuthPeers, BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
-let as: AuthServer;
-let mcp: McpResourceServer;
-let sandbox: Sandbox;
 const TTL = 8;
 
-beforeAll(async () => {
-  as = await startAuthServer({ accessTokenTtl: TTL });
-  mcp = await startMcpServer({ authServerIssuer: as.issuer });
-});
-afterAll(async () => {
-  await mcp?.close();
-  await as?.close();
-});
-beforeEach(async () => {
-  sandbox = await Sandbox.create();
-});
-afterEach(async () => {
-  await sandbox.cleanup();
-});
+const { as, mcp } = useOAuthPeers({ accessTokenTtl: TTL });
+const sandbox = useSandbox();
 
 const browserEnv = () => ({ BROWSER: BROWSER_DRIVER, DRIVER_LOG: `${sandbox.dir}/driver.log` });
 

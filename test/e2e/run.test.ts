@@ -3,21 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, requireSecretService, ROOT, Sandbox } from './helpers.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, requireSecretService, ROOT, useSandbox } from './helpers.js';
 
 beforeAll(requireSecretService);
 
 const ENV_SERVER = join(ROOT, 'test/fixtures/env-server.mjs');
 const CANARY = 'canary-run-5e1f-secret';
 
-let sandbox: Sandbox;
-beforeEach(async () => {
-  sandbox = await Sandbox.create();
-});
-afterEach(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useSandbox();
 
 /** An MCP client that starts `mcpkey run NAME` over stdio, as Claude Desktop or Cursor would. */
 async function clientFor(name: string, env: Record<string, string> = {}): Promise<{ client: Client; stderr: () => string }> {

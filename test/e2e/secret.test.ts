@@ -1,17 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { requireSecretService, runInTerminal, Sandbox } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireSecretService, runInTerminal, useSandbox } from './helpers.js';
 
 beforeAll(requireSecretService);
 
-let sandbox: Sandbox;
-beforeEach(async () => {
-  sandbox = await Sandbox.create();
-});
-afterEach(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useSandbox();
 
 describe('secret set', () => {
   it('stores a piped value in the Secret Service, stripping exactly one trailing newline', async () => {

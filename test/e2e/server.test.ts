@@ -1,17 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { requireSecretService, runInTerminal, Sandbox } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireSecretService, runInTerminal, useSandbox } from './helpers.js';
 
 beforeAll(requireSecretService);
 
-let sandbox: Sandbox;
-beforeEach(async () => {
-  sandbox = await Sandbox.create();
-});
-afterEach(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useSandbox();
 
 async function config(): Promise<{ enabled: string[]; servers: Record<string, unknown> }> {
   return JSON.parse(await readFile(join(sandbox.mcpkeyHome, 'config.json'), 'utf8'));
