@@ -12,28 +12,9 @@ import {
 import { findEntry, mergeCatalog } from '../../src/core/catalog/index.js';
 import type { CatalogEntry, ResolvedEntry } from '../../src/core/catalog/types.js';
 import type { Env } from '../../src/core/config/paths.js';
-import type { KeychainStore } from '../../src/core/secrets/keychain.js';
 import { SecretResolver } from '../../src/core/secrets/resolve.js';
+import { MemoryKeychain } from './memory-keychain.js';
 
-class MemoryKeychain implements KeychainStore {
-  readonly service = 'mcpkey-test';
-  readonly store: Map<string, string>;
-  constructor(initial: Record<string, string> = {}) {
-    this.store = new Map(Object.entries(initial));
-  }
-  async get(account: string) {
-    return this.store.get(account);
-  }
-  async set(account: string, value: string) {
-    this.store.set(account, value);
-  }
-  async delete(account: string) {
-    return this.store.delete(account);
-  }
-  async entries() {
-    return [...this.store].map(([account, value]) => ({ account, value }));
-  }
-}
 
 function grants(state: OAuthState): GrantStatusSource & { asked: string[] } {
   const asked: string[] = [];

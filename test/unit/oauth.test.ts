@@ -8,7 +8,7 @@ import { fresh, REFRESH_MARGIN_MS } from '../../src/core/oauth/tokens.js';
 import { assertSecureEndpoint, canonicalResource, resourceMatches } from '../../src/core/oauth/urls.js';
 import { bearerChallenge, parseWwwAuthenticate } from '../../src/core/oauth/www-authenticate.js';
 import { ExitCode } from '../../src/core/errors.js';
-import type { KeychainStore } from '../../src/core/secrets/keychain.js';
+import { MemoryKeychain } from './memory-keychain.js';
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -25,22 +25,6 @@ async function oauthError(fn: () => unknown): Promise<OAuthError> {
   throw new Error('expected an OAuthError, nothing was thrown');
 }
 
-class MemoryKeychain implements KeychainStore {
-  readonly service = 'mcpkey-test';
-  readonly store = new Map<string, string>();
-  async get(account: string): Promise<string | undefined> {
-    return this.store.get(account);
-  }
-  async set(account: string, value: string): Promise<void> {
-    this.store.set(account, value);
-  }
-  async delete(account: string): Promise<boolean> {
-    return this.store.delete(account);
-  }
-  async entries(): Promise<Array<{ account: string; value: string }>> {
-    return [...this.store].map(([account, value]) => ({ account, value }));
-  }
-}
 
 interface FetchCall {
   url: string;

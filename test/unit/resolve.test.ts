@@ -6,31 +6,8 @@ import { ExitCode, KeychainUnavailableError } from '../../src/core/errors.js';
 import type { EnvFile } from '../../src/core/secrets/env-file.js';
 import type { KeychainStore } from '../../src/core/secrets/keychain.js';
 import { envNamesFor, SecretResolver, SOURCES } from '../../src/core/secrets/resolve.js';
+import { MemoryKeychain } from './memory-keychain.js';
 
-/** An in-memory keychain that counts how often it is listed. */
-class MemoryKeychain implements KeychainStore {
-  readonly service = 'mcpkey-test';
-  readonly store = new Map<string, string>();
-  entriesCalls = 0;
-
-  constructor(initial: Record<string, string> = {}) {
-    for (const [account, value] of Object.entries(initial)) this.store.set(account, value);
-  }
-
-  async get(account: string): Promise<string | undefined> {
-    return this.store.get(account);
-  }
-  async set(account: string, value: string): Promise<void> {
-    this.store.set(account, value);
-  }
-  async delete(account: string): Promise<boolean> {
-    return this.store.delete(account);
-  }
-  async entries(): Promise<Array<{ account: string; value: string }>> {
-    this.entriesCalls += 1;
-    return [...this.store].map(([account, value]) => ({ account, value }));
-  }
-}
 
 /** A keychain whose every call fails the way the OS keychain does when there is no Secret Service. */
 class UnavailableKeychain implements KeychainStore {
