@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { mergeCatalog } from '../core/catalog/index.js';
 import type { ResolvedEntry } from '../core/catalog/types.js';
 import { configFile } from '../core/config/paths.js';
@@ -6,7 +7,6 @@ import { loadEnvFile, locateEnvFile, type EnvFile } from '../core/secrets/env-fi
 import { createOsKeychain, keychainService, type KeychainStore } from '../core/secrets/keychain.js';
 import { SecretResolver } from '../core/secrets/resolve.js';
 import { OAuthStore } from '../core/oauth/store.js';
-import { dirname } from 'node:path';
 import { isInteractive, useColor, type Runtime } from './io.js';
 import { createPrinter, type Printer } from './output.js';
 import { createPrompts, type Prompts } from './prompts.js';

@@ -19,7 +19,9 @@ function commandPath(argv: string[]): string {
 }
 
 export function reportError(error: unknown, runtime: Runtime): number {
-  const json = runtime.argv.includes('--json');
+  // Only mcpkey's own flags count: what follows `--` belongs to a server's command line.
+  const end = runtime.argv.indexOf('--');
+  const json = (end === -1 ? runtime.argv : runtime.argv.slice(0, end)).includes('--json');
   const write = (code: string, message: string, hint: string | undefined, exitCode: number) => {
     if (json) {
       runtime.stderr.write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}), exitCode } })}\n`);

@@ -62,7 +62,7 @@ export function mechanicalEnvName(secretName: string): string {
 }
 
 /** Names echo user input; keep control characters out of the terminal. */
-export function printable(text: string): string {
-  const clipped = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+export function printable(text: string, max = 80): string {
+  const clipped = text.length > max ? `${text.slice(0, max - 3)}...` : text;
   return clipped.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

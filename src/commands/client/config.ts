@@ -1,12 +1,12 @@
-import { chmod, mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../../core/atomic.js';
+import { chmod, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { Argument, Option, type Command } from 'commander';
 import { action, examples } from '../../cli/action.js';
 import { completing } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
+import { writeFileAtomic } from '../../core/atomic.js';
 import { findEntry } from '../../core/catalog/index.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
 import {
@@ -67,9 +67,9 @@ export interface ClientConfigResult {
   notes: string[];
 }
 
-/** File paths are shown whole (printable() would clip them), but never with control characters. */
+/** File paths are shown whole, but never with control characters. */
 function showPath(path: string): string {
-  return path.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return printable(path, Infinity);
 }
 
 function fileError(file: string, verb: string, error: unknown): ConfigError {
@@ -187,10 +187,8 @@ export async function configureClient(client: string, names: string[], options: 
       if (!again.equals(existing.bytes)) {
         throw new ConfigError(`${showPath(file)} changed while mcpkey was updating it`, 'nothing was written; run the command again', 'client_config_changed');
       }
-    } else {
-      await mkdir(dirname(file), { recursive: true });
     }
-    // Not mcpkey's folder (a project, ~/.cursor): its permissions stay as they are.
+    // Not mcpkey's folder (a project, ~/.cursor): its permissions stay as they are; missing directories are created.
     await writeFileAtomic(target, renderClientFile(merged.data), { mode: existing?.mode ?? 0o600, privateDir: false });
   } catch (error) {
     if (error instanceof ConfigError) throw error;

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { action, examples } from '../../cli/action.js';
 import { serverArgument } from '../../cli/complete-kinds.js';
@@ -39,7 +40,8 @@ export async function runServer(ctx: Context, name: string, override: string[]):
       transport: entry.transport.transport,
       fetch: remoteFetch(entry, secrets, oauthFetchOptions(ctx, entry.name)),
       stdin: ctx.runtime.stdin,
-      stdout: ctx.runtime.stdout as NodeJS.WritableStream & import('node:stream').Writable,
+      // The real process.stdout (a Writable) outside tests; the SDK's stdio transport writes the protocol to it.
+      stdout: ctx.runtime.stdout as unknown as Writable,
       log: (message) => ctx.printer.note(`mcpkey: ${message}`),
     });
   }

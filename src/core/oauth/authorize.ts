@@ -149,16 +149,40 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
     });
   }
 
+  const chooseClientFor = (redirectUri: string | undefined) =>
+    chooseClient({
+      server: request.server,
+      issuer: metadata.issuer,
+      metadata,
+      redirectUri,
+      store: deps.store,
+      ...(clientId ? { clientId } : {}),
+      ...(clientSecret ? { clientSecret } : {}),
+      ...(clientAuthMethod ? { authMethod: clientAuthMethod } : {}),
+      ...(request.clientMetadataUrl ? { clientMetadataUrl: request.clientMetadataUrl } : {}),
+      ...(request.oauth?.note ? { note: request.oauth.note } : {}),
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+  /** Stores the grant the token endpoint answered with. */
+  const keep = async (tokens: Parameters<typeof grantFromTokens>[0], client: ClientIdentity): Promise<AuthorizeResult> => {
+    const grant = grantFromTokens(tokens, {
+      server: request.server,
+      resource: discovery.resource,
+      metadata,
+      client,
+      ...(scope ? { requestedScope: scope } : {}),
+      now: now(),
+      noResourceIndicator: !request.resourceIndicator,
+    });
+    await deps.store.saveGrant(grant);
+    return { grant, discovery, client };
+  };
+
   if (request.device) {
     if (!metadata.device_authorization_endpoint) {
       throw new OAuthError(`${metadata.issuer} does not offer the device flow`, 'run without --device', 'device_unsupported');
     }
-    const client = await chooseClient({
-      server: request.server, issuer: metadata.issuer, metadata, redirectUri: undefined, store: deps.store,
-      ...(clientId ? { clientId } : {}), ...(clientSecret ? { clientSecret } : {}), ...(clientAuthMethod ? { authMethod: clientAuthMethod } : {}),
-      ...(request.clientMetadataUrl ? { clientMetadataUrl: request.clientMetadataUrl } : {}),
-      ...(request.oauth?.note ? { note: request.oauth.note } : {}), ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    });
+    const client = await chooseClientFor(undefined);
     const lib = await openidClient();
     const config = await configuration(metadata, client);
     try {
@@ -166,9 +190,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       deps.notify(`To authorize ${request.server}, open ${started.verification_uri} and enter the code ${started.user_code}`);
       if (request.openBrowser) await deps.browser(started.verification_uri_complete ?? started.verification_uri);
       const tokens = await lib.pollDeviceAuthorizationGrant(config, started, resourceParams, { signal: AbortSignal.timeout(request.timeoutMs) });
-      const grant = grantFromTokens(tokens, { server: request.server, resource: discovery.resource, metadata, client, ...(scope ? { requestedScope: scope } : {}), now: now(), noResourceIndicator: !request.resourceIndicator });
-      await deps.store.saveGrant(grant);
-      return { grant, discovery, client };
+      return await keep(tokens, client);
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw new OAuthError(`no authorization within ${Math.round(request.timeoutMs / 1000)} s`, 'run the command again and enter the code sooner, or raise --timeout', 'timeout');
       throw oauthFailure(error, 'the device authorization');
@@ -193,12 +215,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
   }
   const paste = deps.paste?.();
   try {
-    const client = await chooseClient({
-      server: request.server, issuer: metadata.issuer, metadata, redirectUri: callback.redirectUri, store: deps.store,
-      ...(clientId ? { clientId } : {}), ...(clientSecret ? { clientSecret } : {}), ...(clientAuthMethod ? { authMethod: clientAuthMethod } : {}),
-      ...(request.clientMetadataUrl ? { clientMetadataUrl: request.clientMetadataUrl } : {}),
-      ...(request.oauth?.note ? { note: request.oauth.note } : {}), ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    });
+    const client = await chooseClientFor(callback.redirectUri);
     const config = await configuration(metadata, client);
     const verifier = lib.randomPKCECodeVerifier();
     const authorizationUrl = lib.buildAuthorizationUrl(config, {
@@ -248,9 +265,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       }
       throw mapped;
     }
-    const grant = grantFromTokens(tokens, { server: request.server, resource: discovery.resource, metadata, client, ...(scope ? { requestedScope: scope } : {}), now: now(), noResourceIndicator: !request.resourceIndicator });
-    await deps.store.saveGrant(grant);
-    return { grant, discovery, client };
+    return await keep(tokens, client);
   } catch (error) {
     if (error instanceof CancelledError) throw error;
     throw oauthFailure(error, 'authorization');
