@@ -111,7 +111,10 @@ describe('mcpkey tools, stdio server', () => {
         { name: 'text', type: 'string', required: true },
         { name: 'times', type: 'integer', required: false },
       ],
+      // The server's schema, verbatim.
+      inputSchema: { type: 'object', properties: { text: { type: 'string' }, times: { type: 'integer' } }, required: ['text'] },
     });
+    expect(data.protocol).toBe('2025-11-25');
     const plain = await sandbox.run(['tools', 'list', 'envtest']);
     expect(plain.stdout).toContain('echo text [times]');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildArguments, renderContent } from '../../src/commands/tools/call.js';
-import { describeTools } from '../../src/commands/tools/list.js';
+import { describeTools } from '../../src/core/protocol/tools.js';
 import type { ResolvedEntry } from '../../src/core/catalog/types.js';
 import { UsageError } from '../../src/core/errors.js';
 import { fillTemplate, launchSpec } from '../../src/core/run/launch.js';
@@ -70,6 +70,12 @@ describe('tool output', () => {
   it('describes tool arguments with their types and whether they are required', () => {
     expect(
       describeTools([{ name: 't', inputSchema: { properties: { a: { type: 'string', description: 'A' }, b: {} }, required: ['a'] } }]),
-    ).toEqual([{ name: 't', arguments: [{ name: 'a', type: 'string', required: true, description: 'A' }, { name: 'b', required: false }] }]);
+    ).toEqual([
+      {
+        name: 't',
+        arguments: [{ name: 'a', type: 'string', required: true, description: 'A' }, { name: 'b', required: false }],
+        inputSchema: { properties: { a: { type: 'string', description: 'A' }, b: {} }, required: ['a'] },
+      },
+    ]);
   });
 });

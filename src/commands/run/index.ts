@@ -6,21 +6,7 @@ import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import { findEntry } from '../../core/catalog/index.js';
 import { assertServerName } from '../../core/names.js';
-import type { AuthorizedFetchOptions } from '../../core/oauth/fetch.js';
-
-/** OAuth settings for reaching a remote entry from the CLI: refresh locks, and step-up through the browser. */
-export function oauthFetchOptions(ctx: Context, name: string): Omit<AuthorizedFetchOptions, 'server'> {
-  return {
-    store: ctx.grants,
-    lockDir: ctx.stateDir,
-    log: (message) => ctx.printer.note(`mcpkey: ${message}`),
-    stepUp: async (scope) => {
-      const { runAuthorize } = await import('../oauth/authorize.js');
-      // stdin may be the protocol channel here: no prompts, no pasting; the browser does the work.
-      await runAuthorize({ ...ctx, interactive: false }, name, { scope });
-    },
-  };
-}
+import { oauthFetchOptions } from '../../cli/session.js';
 
 export async function runServer(ctx: Context, name: string, override: string[]): Promise<number> {
   const entry = findEntry(await ctx.catalog(), assertServerName(name));

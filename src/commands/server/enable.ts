@@ -92,7 +92,7 @@ export function registerEnable(parent: Command, runtime: Runtime): void {
         if (result.nextSteps.length > 0 && result.kind === 'oauth' && ctx.interactive) {
           printEnable({ ...result, nextSteps: [] }, ctx.printer);
           if (await ctx.prompts.confirm(`Authorize ${result.name} now?`, true)) {
-            const { runAuthorize, printAuthorize } = await import('../oauth/authorize.js');
+            const { runAuthorize, printAuthorize } = await import('../../cli/authorize.js');
             printAuthorize(await runAuthorize(ctx, result.name, {}), ctx.printer);
           } else ctx.printer.note(`Next: mcpkey oauth authorize ${result.name}`);
           return;

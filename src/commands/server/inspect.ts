@@ -8,7 +8,7 @@ import { findEntry } from '../../core/catalog/index.js';
 import type { ResolvedEntry, Transport } from '../../core/catalog/types.js';
 import { assertServerName } from '../../core/names.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
-import type { ToolInfo } from '../tools/list.js';
+import type { ToolInfo } from '../../core/protocol/tools.js';
 
 export interface InspectResult extends Readiness {
   name: string;
@@ -113,9 +113,9 @@ export function registerInspect(parent: Command, runtime: Runtime): void {
         if (options.tools) {
           if (!result.ready) result.toolsError = `not ready: ${result.nextSteps.join('; ')}`;
           else {
-            const { listTools } = await import('../tools/list.js');
+            const { listServerTools } = await import('../../cli/session.js');
             try {
-              result.tools = (await listTools(ctx, result.name, {})).tools;
+              result.tools = (await listServerTools(ctx, result.name, {})).tools;
             } catch (error) {
               result.toolsError = error instanceof Error ? error.message : String(error);
             }

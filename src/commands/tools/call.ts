@@ -5,9 +5,11 @@ import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { CliError, ExitCode, UsageError } from '../../core/errors.js';
-import { openSession, type ToolOptions } from './list.js';
+import { printable } from '../../core/names.js';
+import { openSession, type SessionOptions } from '../../cli/session.js';
+import { sessionOptions } from './list.js';
 
-export interface CallOptions extends ToolOptions {
+export interface CallOptions extends SessionOptions {
   arg?: string[];
   jsonArgs?: string;
   json?: boolean;
@@ -61,24 +63,28 @@ export interface CallResult {
 }
 
 export async function callTool(ctx: Context, name: string, tool: string, options: CallOptions): Promise<CallResult> {
-  const client = await openSession(ctx, name, options);
+  const { connection } = await openSession(ctx, name, options);
   try {
-    const { tools } = await client.listTools();
-    const found = tools.find((candidate) => candidate.name === tool);
-    if (!found) {
-      throw new CliError(`${name} has no tool "${tool}"`, { code: 'unknown_tool', exitCode: ExitCode.notFound, hint: `see mcpkey tools list ${name}` });
-    }
-    const args = buildArguments(options.arg ?? [], options.jsonArgs, found.inputSchema as Schema);
-    const result = await client.callTool({ name: tool, arguments: args });
-    return {
-      server: name,
-      tool,
-      isError: result.isError === true,
-      content: (result.content ?? []) as CallResult['content'],
-      ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
-    };
+    return await connection.run(async (client) => {
+      // The listing comes first: it types --arg values, and on 2026-07-28 it tells the SDK which
+      // arguments to mirror into Mcp-Param headers and which tools to exclude.
+      const { tools } = await client.listTools();
+      const found = tools.find((candidate) => candidate.name === tool);
+      if (!found) {
+        throw new CliError(`${name} has no tool "${printable(tool)}"`, { code: 'unknown_tool', exitCode: ExitCode.notFound, hint: `see mcpkey tools list ${name}` });
+      }
+      const args = buildArguments(options.arg ?? [], options.jsonArgs, found.inputSchema as Schema);
+      const result = await client.callTool({ name: tool, arguments: args });
+      return {
+        server: name,
+        tool,
+        isError: result.isError === true,
+        content: (result.content ?? []) as CallResult['content'],
+        ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
+      };
+    });
   } finally {
-    await client.close();
+    await connection.close();
   }
 }
 
@@ -104,16 +110,16 @@ export function printCall(result: CallResult, printer: Printer): void {
 }
 
 export function registerCall(parent: Command, runtime: Runtime): void {
-  parent
-    .command('call')
-    .description('call one tool and print what it returns')
-    .addArgument(serverArgument())
-    .argument('<tool>', 'tool name')
-    .option('--arg <name=value>', 'a tool argument (repeatable); typed after the tool’s schema', collect)
-    .option('--json-args <json>', 'all arguments as one JSON object')
-    .option('--json', 'print the raw result')
-    .option('--authorize', 'run the OAuth authorization first when there is no grant')
-    .option('--verbose', "show the local server's own stderr")
+  sessionOptions(
+    parent
+      .command('call')
+      .description('call one tool and print what it returns')
+      .addArgument(serverArgument())
+      .argument('<tool>', 'tool name')
+      .option('--arg <name=value>', 'a tool argument (repeatable); typed after the tool’s schema', collect)
+      .option('--json-args <json>', 'all arguments as one JSON object')
+      .option('--json', 'print the raw result'),
+  )
     .addHelpText(
       'after',
       examples('mcpkey tools call everything echo --arg message=hi', `mcpkey tools call linear list_issues --json-args '{"limit":5}' --json`),

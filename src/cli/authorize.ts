@@ -1,0 +1,123 @@
+import { createInterface } from 'node:readline';
+import type { Context } from './context.js';
+import { readAll, type Runtime } from './io.js';
+import type { Printer } from './output.js';
+import { usesOAuth } from '../core/auth/classify.js';
+import { findEntry } from '../core/catalog/index.js';
+import type { ResolvedEntry } from '../core/catalog/types.js';
+import { UsageError } from '../core/errors.js';
+import { assertServerName } from '../core/names.js';
+import type { AuthorizeDeps, AuthorizeRequest, AuthorizeResult, PasteReader } from '../core/oauth/authorize.js';
+import type { TokenAuthMethod } from '../core/oauth/store.js';
+
+export interface AuthorizeOptions {
+  scope?: string;
+  clientId?: string;
+  clientSecretStdin?: boolean;
+  clientAuth?: TokenAuthMethod;
+  port?: string;
+  timeout?: string;
+  browser?: boolean;
+  device?: boolean;
+  resource?: boolean;
+}
+
+export interface AuthorizeSummary {
+  server: string;
+  issuer: string;
+  clientKind: string;
+  scopes: string[];
+  expiresAt?: string;
+  refreshable: boolean;
+}
+
+/** The entry must be a remote server that authorizes with OAuth. */
+export function oauthEntry(catalog: readonly ResolvedEntry[], name: string): ResolvedEntry & { transport: { type: 'remote'; url: string } } {
+  const entry = findEntry(catalog, assertServerName(name));
+  if (entry.transport.type !== 'remote') {
+    throw new UsageError(`${entry.name} is a local server; OAuth applies to remote servers`, `give it its secrets instead: mcpkey server inspect ${entry.name}`, 'not_oauth');
+  }
+  if (!usesOAuth(entry)) {
+    throw new UsageError(`${entry.name} does not use OAuth`, `see mcpkey server inspect ${entry.name}`, 'not_oauth');
+  }
+  return entry as ResolvedEntry & { transport: { type: 'remote'; url: string } };
+}
+
+function parseNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}`, `e.g. ${flag} ${min === 1 ? 300 : 8765}`, 'invalid_option');
+  }
+  return number;
+}
+
+export function buildRequest(entry: ResolvedEntry & { transport: { url: string } }, options: AuthorizeOptions, extra: { clientSecret?: string; clientMetadataUrl?: string }): AuthorizeRequest {
+  const port = parseNumber(options.port, '--port', 1024, 65535);
+  const timeout = parseNumber(options.timeout, '--timeout', 1, 3600) ?? 300;
+  return {
+    server: entry.name,
+    url: entry.transport.url,
+    ...(entry.oauth ? { oauth: entry.oauth } : {}),
+    ...(options.scope ? { scope: options.scope } : {}),
+    ...(options.clientId ? { clientId: options.clientId } : {}),
+    ...(extra.clientSecret ? { clientSecret: extra.clientSecret } : {}),
+    ...(options.clientAuth ? { clientAuthMethod: options.clientAuth } : {}),
+    ...(port !== undefined ? { port } : {}),
+    timeoutMs: timeout * 1000,
+    openBrowser: options.browser !== false,
+    device: options.device === true,
+    resourceIndicator: options.resource !== false,
+    ...(extra.clientMetadataUrl ? { clientMetadataUrl: extra.clientMetadataUrl } : {}),
+  };
+}
+
+export function summarize(result: AuthorizeResult): AuthorizeSummary {
+  const { grant } = result;
+  return {
+    server: grant.server,
+    issuer: grant.issuer,
+    clientKind: grant.client,
+    scopes: grant.scope?.split(' ').filter(Boolean) ?? [],
+    ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
+    refreshable: grant.refreshToken !== undefined,
+  };
+}
+
+/** Lets someone on SSH paste the address the browser ended on, when it cannot reach our loopback port. */
+function pasteReader(runtime: Runtime): PasteReader {
+  const rl = createInterface({ input: runtime.stdin, output: runtime.stderr as NodeJS.WritableStream, terminal: false });
+  const line = new Promise<string>((resolve) => rl.once('line', resolve));
+  return { line, close: () => rl.close() };
+}
+
+/** The authorization flow with the CLI's real dependencies; `oauth authorize`, `server enable`, `tools` and `run` share it. */
+export async function runAuthorize(ctx: Context, name: string, options: AuthorizeOptions): Promise<AuthorizeSummary> {
+  const entry = oauthEntry(await ctx.catalog(), name);
+  if (options.clientSecretStdin && !options.clientId && !(entry.oauth && entry.oauth.clientId)) {
+    throw new UsageError('--client-secret-stdin needs a client ID', `pass --client-id too`, 'invalid_option');
+  }
+  let clientSecret: string | undefined;
+  if (options.clientSecretStdin) {
+    clientSecret = ctx.runtime.stdin.isTTY
+      ? await ctx.prompts.secret('Client secret')
+      : (await readAll(ctx.runtime.stdin)).replace(/\r?\n$/, '');
+    if (!clientSecret) throw new UsageError('the client secret is empty', 'pipe it in: printf %s "$SECRET" | mcpkey oauth authorize NAME --client-id ID --client-secret-stdin', 'empty_value');
+  }
+  const clientMetadataUrl = ctx.runtime.env.MCPKEY_CLIENT_METADATA_URL || (await ctx.config()).clientMetadataUrl;
+  const request = buildRequest(entry, options, { ...(clientSecret ? { clientSecret } : {}), ...(clientMetadataUrl ? { clientMetadataUrl } : {}) });
+  const [{ authorize }, { openBrowser }] = await Promise.all([import('../core/oauth/authorize.js'), import('../core/oauth/browser.js')]);
+  const deps: AuthorizeDeps = {
+    store: ctx.grants,
+    env: ctx.runtime.env,
+    notify: (message) => ctx.printer.note(message),
+    browser: (url) => openBrowser(url, ctx.runtime.env),
+    ...(ctx.interactive && !options.clientSecretStdin ? { paste: () => pasteReader(ctx.runtime) } : {}),
+  };
+  return summarize(await authorize(request, deps));
+}
+
+export function printAuthorize(summary: AuthorizeSummary, printer: Printer): void {
+  const expiry = summary.expiresAt ? `, token valid until ${summary.expiresAt}` : '';
+  printer.success(`Authorized ${summary.server} at ${summary.issuer}${summary.scopes.length ? ` (${summary.scopes.join(' ')})` : ''}${expiry}`);
+}

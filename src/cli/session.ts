@@ -1,0 +1,105 @@
+import { findEntry } from '../core/catalog/index.js';
+import type { ResolvedEntry } from '../core/catalog/types.js';
+import { UsageError } from '../core/errors.js';
+import { assertServerName } from '../core/names.js';
+import type { AuthorizedFetchOptions } from '../core/oauth/fetch.js';
+import type { McpConnection } from '../core/protocol/connection.js';
+import type { ElicitationPolicy, ElicitMode } from '../core/protocol/elicitation.js';
+import type { Context } from './context.js';
+import { version } from './version.js';
+
+/** The options every command that talks MCP takes. */
+export interface SessionOptions {
+  authorize?: boolean;
+  verbose?: boolean;
+  protocol?: string;
+  elicit?: string;
+  input?: string[];
+}
+
+/** OAuth settings for reaching a remote entry from the CLI: refresh locks, and step-up through the browser. */
+export function oauthFetchOptions(ctx: Context, name: string): Omit<AuthorizedFetchOptions, 'server'> {
+  return {
+    store: ctx.grants,
+    lockDir: ctx.stateDir,
+    log: (message) => ctx.printer.note(`mcpkey: ${message}`),
+    stepUp: async (scope) => {
+      const { runAuthorize } = await import('./authorize.js');
+      // stdin may be the protocol channel here: no prompts, no pasting; the browser does the work.
+      await runAuthorize({ ...ctx, interactive: false }, name, { scope });
+    },
+  };
+}
+
+const ELICIT_MODES: readonly ElicitMode[] = ['ask', 'decline', 'accept-defaults'];
+
+/** `--elicit` and `--input`: ask on a terminal, else decline unless told otherwise. Never waits without a terminal. */
+export async function elicitationPolicy(ctx: Context, server: string, options: SessionOptions): Promise<ElicitationPolicy> {
+  const { parseInputs } = await import('../core/protocol/elicitation.js');
+  const requested = options.elicit;
+  if (requested !== undefined && !(ELICIT_MODES as readonly string[]).includes(requested)) {
+    throw new UsageError(`--elicit must be one of ${ELICIT_MODES.join(', ')}`, 'e.g. --elicit accept-defaults', 'invalid_option');
+  }
+  if (requested === 'ask' && !ctx.interactive) {
+    throw new UsageError('--elicit ask needs a terminal', 'use --elicit accept-defaults or --input NAME=JSON', 'invalid_option');
+  }
+  const mode = (requested as ElicitMode | undefined) ?? (ctx.interactive ? 'ask' : 'decline');
+  const inputs = parseInputs(options.input ?? []);
+  if (mode !== 'ask') return { mode, inputs };
+  const { terminalElicitation } = await import('./elicit-prompt.js');
+  return { mode, inputs, ask: terminalElicitation(ctx.runtime, server) };
+}
+
+/** A connected session with the entry: secrets resolved, OAuth grant checked (or obtained with --authorize). */
+export async function openSession(ctx: Context, name: string, options: SessionOptions): Promise<{ entry: ResolvedEntry; connection: McpConnection }> {
+  const entry = findEntry(await ctx.catalog(), assertServerName(name));
+  const [{ resolveEntrySecrets }, { connectEntry }, { usesOAuth }, { parseProtocolChoice }, { fileVerdictStore }] = await Promise.all([
+    import('../core/run/launch.js'),
+    import('../core/run/connect.js'),
+    import('../core/auth/classify.js'),
+    import('../core/protocol/revisions.js'),
+    import('../core/protocol/verdicts.js'),
+  ]);
+  const protocol = parseProtocolChoice(options.protocol);
+  const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
+  if (usesOAuth(entry) && (await ctx.grants.grant(entry.name)) === undefined) {
+    if (!options.authorize) {
+      const { notAuthorized } = await import('../core/oauth/errors.js');
+      throw notAuthorized(entry.name, `${entry.name} needs authorization first`);
+    }
+    const { runAuthorize, printAuthorize } = await import('./authorize.js');
+    printAuthorize(await runAuthorize(ctx, entry.name, {}), ctx.printer);
+  }
+  const connection = await connectEntry({
+    entry,
+    secrets,
+    env: ctx.runtime.env,
+    cwd: ctx.runtime.cwd,
+    oauth: oauthFetchOptions(ctx, entry.name),
+    protocol,
+    verdicts: fileVerdictStore(ctx.stateDir),
+    elicitation: await elicitationPolicy(ctx, entry.name, options),
+    clientVersion: version(),
+    ...(options.verbose ? { verbose: true } : {}),
+  });
+  return { entry, connection };
+}
+
+export interface ServerTools {
+  server: string;
+  /** The revision the server was spoken to in. */
+  protocol: string;
+  tools: import('../core/protocol/tools.js').ToolInfo[];
+}
+
+/** The server's tools, as `tools list` and `server inspect --tools` show them. */
+export async function listServerTools(ctx: Context, name: string, options: SessionOptions): Promise<ServerTools> {
+  const { connection } = await openSession(ctx, name, options);
+  try {
+    const { describeTools } = await import('../core/protocol/tools.js');
+    const { tools } = await connection.run((client) => client.listTools());
+    return { server: name, protocol: connection.protocolVersion, tools: describeTools(tools as Parameters<typeof describeTools>[0]) };
+  } finally {
+    await connection.close();
+  }
+}

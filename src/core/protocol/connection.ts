@@ -1,0 +1,155 @@
+import type { Client, DiscoverResult, PriorDiscovery } from '@modelcontextprotocol/client';
+import type { Fetch } from '../oauth/discovery.js';
+import { answerElicitation, canElicit, type ElicitationPolicy } from './elicitation.js';
+import { connectionFailure, isEraRejection } from './failures.js';
+import { LEGACY_REVISION, MODERN_REVISION, type Era, type ProtocolChoice } from './revisions.js';
+import { noVerdicts, type Verdict, type VerdictStore } from './verdicts.js';
+
+export type Target =
+  | { kind: 'http'; url: string; transport: 'streamable-http' | 'sse'; fetch: Fetch }
+  | { kind: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd: string; stderr: 'inherit' | 'ignore' };
+
+export interface ConnectionOptions {
+  /** The catalog name, for messages and as the verdict cache key. */
+  server: string;
+  target: Target;
+  protocol: ProtocolChoice;
+  verdicts?: VerdictStore;
+  elicitation?: ElicitationPolicy;
+  /** Per request, the probe and the handshake included. */
+  timeoutMs?: number;
+  clientVersion: string;
+}
+
+/**
+ * One MCP session with a server, in whichever era it speaks. Every path that talks MCP (tools,
+ * inspect, the bridge, the gateway) goes through this, so negotiation, the verdict cache and the
+ * error wording exist once.
+ */
+export interface McpConnection {
+  readonly client: Client;
+  readonly era: Era;
+  readonly protocolVersion: string;
+  /** Runs `op`; if the server rejects a cached era, forgets it, reconnects by probing, and runs `op` once more. */
+  run<T>(op: (client: Client) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+function cacheKey(options: ConnectionOptions): string {
+  const { target } = options;
+  return target.kind === 'http' ? `${options.server} ${target.url}` : `${options.server} ${[target.command, ...target.args].join(' ')}`;
+}
+
+async function createTransport(target: Target) {
+  if (target.kind === 'stdio') {
+    const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
+    return new StdioClientTransport({ command: target.command, args: target.args, env: target.env, cwd: target.cwd, stderr: target.stderr });
+  }
+  const sdk = await import('@modelcontextprotocol/client');
+  const url = new URL(target.url);
+  return target.transport === 'sse' ? new sdk.SSEClientTransport(url, { fetch: target.fetch }) : new sdk.StreamableHTTPClientTransport(url, { fetch: target.fetch });
+}
+
+function negotiationMode(options: ConnectionOptions): 'legacy' | 'auto' | { pin: string } {
+  // The HTTP+SSE transport predates 2026-07-28: there is nothing to negotiate.
+  if (options.target.kind === 'http' && options.target.transport === 'sse') return 'legacy';
+  if (options.protocol === MODERN_REVISION) return { pin: MODERN_REVISION };
+  if (options.protocol === LEGACY_REVISION) return 'legacy';
+  return 'auto';
+}
+
+async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | undefined): Promise<Client> {
+  const { Client } = await import('@modelcontextprotocol/client');
+  const elicit = canElicit(options.elicitation);
+  const timeout = options.timeoutMs ?? 60_000;
+  const client = new Client(
+    { name: 'mcpkey', version: options.clientVersion },
+    {
+      capabilities: elicit ? { elicitation: { form: {} } } : {},
+      versionNegotiation: {
+        mode: negotiationMode(options),
+        // A silent stdio server is a legacy one; there is no reason to wait the whole request timeout for it.
+        probe: { timeoutMs: options.target.kind === 'stdio' ? Math.min(timeout, 5_000) : timeout },
+      },
+    },
+  );
+  if (elicit) {
+    const policy = options.elicitation!;
+    client.setRequestHandler('elicitation/create', async (request) => (await answerElicitation(request.params as Parameters<typeof answerElicitation>[0], policy)) as never);
+  }
+  const transport = await createTransport(options.target);
+  try {
+    await client.connect(transport, { timeout, ...(prior ? { prior } : {}) });
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error;
+  }
+  return client;
+}
+
+function priorFrom(verdict: Verdict | undefined): PriorDiscovery | undefined {
+  if (!verdict) return undefined;
+  return verdict.kind === 'modern' ? { kind: 'modern', discover: verdict.discover as unknown as DiscoverResult } : { kind: 'legacy' };
+}
+
+/** Connects in the era the server speaks: the cached verdict first (no round trip), else a probe. */
+export async function openConnection(options: ConnectionOptions): Promise<McpConnection> {
+  const verdicts = options.protocol === 'auto' ? (options.verdicts ?? noVerdicts) : noVerdicts;
+  const key = cacheKey(options);
+  const local = options.target.kind === 'stdio';
+  const cached = negotiationMode(options) === 'auto' ? await verdicts.get(key).catch(() => undefined) : undefined;
+
+  const establish = async (prior: PriorDiscovery | undefined): Promise<Client> => {
+    let client: Client;
+    try {
+      client = await connectOnce(options, prior);
+    } catch (error) {
+      // A stale cached verdict: forget it and probe as if for the first time.
+      if (prior && isEraRejection(error)) {
+        await verdicts.set(key, undefined).catch(() => undefined);
+        return establish(undefined);
+      }
+      throw connectionFailure(error, options.server, local);
+    }
+    const era = client.getProtocolEra() ?? 'legacy';
+    const discover = client.getDiscoverResult();
+    const verdict: Verdict = era === 'modern' && discover ? { kind: 'modern', discover: discover as unknown as Record<string, unknown>, seenAt: new Date().toISOString() } : { kind: 'legacy', seenAt: new Date().toISOString() };
+    // A legacy verdict adopted from the cache is not re-dated: it must expire and be re-probed.
+    if (!(prior?.kind === 'legacy' && verdict.kind === 'legacy')) await verdicts.set(key, verdict).catch(() => undefined);
+    return client;
+  };
+
+  let client = await establish(priorFrom(cached));
+  let retried = false;
+  const connection: McpConnection = {
+    get client() {
+      return client;
+    },
+    get era() {
+      return client.getProtocolEra() ?? 'legacy';
+    },
+    get protocolVersion() {
+      return client.getNegotiatedProtocolVersion() ?? (connection.era === 'modern' ? MODERN_REVISION : LEGACY_REVISION);
+    },
+    async run(op) {
+      try {
+        return await op(client);
+      } catch (error) {
+        // With a modern verdict from the cache nothing was sent at connect; the first request is where a
+        // downgraded server says so. Probe afresh once.
+        if (!retried && cached?.kind === 'modern' && isEraRejection(error)) {
+          retried = true;
+          await verdicts.set(key, undefined).catch(() => undefined);
+          await client.close().catch(() => undefined);
+          client = await establish(undefined);
+          return op(client).catch((again: unknown) => {
+            throw connectionFailure(again, options.server, local);
+          });
+        }
+        throw connectionFailure(error, options.server, local);
+      }
+    },
+    close: () => client.close().catch(() => undefined),
+  };
+  return connection;
+}
