@@ -7,26 +7,41 @@ import type { Runtime } from '../../cli/io.js';
 import { findEntry } from '../../core/catalog/index.js';
 import { assertServerName } from '../../core/names.js';
 import { oauthFetchOptions } from '../../cli/session.js';
+import { version } from '../../cli/version.js';
 
-export async function runServer(ctx: Context, name: string, override: string[]): Promise<number> {
+export async function runServer(ctx: Context, name: string, override: string[], options: { protocol?: string } = {}): Promise<number> {
   const entry = findEntry(await ctx.catalog(), assertServerName(name));
   const { resolveEntrySecrets, launchSpec, launch } = await import('../../core/run/launch.js');
   const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
   if (entry.transport.type === 'remote' && override.length === 0) {
-    const [{ runBridge }, { remoteFetch }, { validGrant }, { usesOAuth }] = await Promise.all([
-      import('../../core/run/bridge.js'),
-      import('../../core/run/remote.js'),
+    const [{ runBridge }, { connectEntry }, { validGrant }, { usesOAuth }, { parseProtocolChoice }, { fileVerdictStore }] = await Promise.all([
+      import('../../core/protocol/bridge.js'),
+      import('../../core/run/connect.js'),
       import('../../core/oauth/tokens.js'),
       import('../../core/auth/classify.js'),
+      import('../../core/protocol/revisions.js'),
+      import('../../core/protocol/verdicts.js'),
     ]);
+    const protocol = parseProtocolChoice(options.protocol);
     // Fail before the client starts talking when there is no grant at all.
     if (usesOAuth(entry)) await validGrant(entry.name, { store: ctx.grants, lockDir: ctx.stateDir });
     return runBridge({
-      url: entry.transport.url,
-      transport: entry.transport.transport,
-      fetch: remoteFetch(entry, secrets, oauthFetchOptions(ctx, entry.name)),
+      connect: (_local, relayElicitation) =>
+        connectEntry({
+          entry,
+          secrets,
+          env: ctx.runtime.env,
+          cwd: ctx.runtime.cwd,
+          oauth: oauthFetchOptions(ctx, entry.name),
+          protocol,
+          verdicts: fileVerdictStore(ctx.stateDir),
+          clientVersion: version(),
+          // Without a relay the server's questions are declined: stdin is the protocol channel, nobody can be asked.
+          elicitation: { mode: 'decline', inputs: {} },
+          ...(relayElicitation ? { relayElicitation } : {}),
+        }),
       stdin: ctx.runtime.stdin,
-      // The real process.stdout (a Writable) outside tests; the SDK's stdio transport writes the protocol to it.
+      // The real process.stdout (a Writable) outside tests.
       stdout: ctx.runtime.stdout as unknown as Writable,
       log: (message) => ctx.printer.note(`mcpkey: ${message}`),
     });
@@ -40,6 +55,7 @@ export function registerRun(program: Command, runtime: Runtime): void {
     .description('start a server with its credentials injected (a stdio bridge for remote servers)')
     .addArgument(serverArgument())
     .argument('[command...]', 'run this command instead of the entry’s own, after --')
+    .option('--protocol <revision>', 'a remote server: force 2026-07-28 or 2025-11-25 (default: negotiate)')
     .addHelpText(
       'after',
       `
@@ -53,8 +69,8 @@ ${examples(
 )}`,
     )
     .action(
-      action(runtime, async (ctx, [name, ...override]) => {
-        runtime.exitCode = await runServer(ctx, name!, override);
+      action<{ protocol?: string }>(runtime, async (ctx, [name, ...override], options) => {
+        runtime.exitCode = await runServer(ctx, name!, override, options);
       }),
     );
 }

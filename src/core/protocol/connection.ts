@@ -16,6 +16,8 @@ export interface ConnectionOptions {
   protocol: ProtocolChoice;
   verdicts?: VerdictStore;
   elicitation?: ElicitationPolicy;
+  /** The bridge: a server's `elicitation/create` goes to the local client as it is (takes precedence over `elicitation`). */
+  relayElicitation?: (params: Record<string, unknown>) => Promise<Record<string, unknown>>;
   /** Per request, the probe and the handshake included. */
   timeoutMs?: number;
   clientVersion: string;
@@ -60,7 +62,7 @@ function negotiationMode(options: ConnectionOptions): 'legacy' | 'auto' | { pin:
 
 async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | undefined): Promise<Client> {
   const { Client } = await import('@modelcontextprotocol/client');
-  const elicit = canElicit(options.elicitation);
+  const elicit = options.relayElicitation !== undefined || canElicit(options.elicitation);
   const timeout = options.timeoutMs ?? 60_000;
   const client = new Client(
     { name: 'mcpkey', version: options.clientVersion },
@@ -73,7 +75,10 @@ async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | u
       },
     },
   );
-  if (elicit) {
+  if (options.relayElicitation) {
+    const relay = options.relayElicitation;
+    client.setRequestHandler('elicitation/create', async (request) => (await relay(request.params as Record<string, unknown>)) as never);
+  } else if (elicit) {
     const policy = options.elicitation!;
     client.setRequestHandler('elicitation/create', async (request) => (await answerElicitation(request.params as Parameters<typeof answerElicitation>[0], policy)) as never);
   }
