@@ -1,7 +1,7 @@
 import { findEntry } from '../core/catalog/index.js';
 import type { ResolvedEntry } from '../core/catalog/types.js';
 import { UsageError } from '../core/errors.js';
-import { assertServerName } from '../core/names.js';
+import { assertServerName, printable } from '../core/names.js';
 import type { AuthorizedFetchOptions } from '../core/oauth/fetch.js';
 import type { McpConnection } from '../core/protocol/connection.js';
 import type { ElicitationPolicy, ElicitMode } from '../core/protocol/elicitation.js';
@@ -90,15 +90,18 @@ export interface ServerTools {
   /** The revision the server was spoken to in. */
   protocol: string;
   tools: import('../core/protocol/tools.js').ToolInfo[];
+  /** Tools the server offers that cannot be used as defined (invalid `x-mcp-header` annotations), and why. */
+  excluded: Array<{ name: string; reason: string }>;
 }
 
 /** The server's tools, as `tools list` and `server inspect --tools` show them. */
 export async function listServerTools(ctx: Context, name: string, options: SessionOptions): Promise<ServerTools> {
   const { connection } = await openSession(ctx, name, options);
   try {
-    const { describeTools } = await import('../core/protocol/tools.js');
-    const { tools } = await connection.run((client) => client.listTools());
-    return { server: name, protocol: connection.protocolVersion, tools: describeTools(tools as Parameters<typeof describeTools>[0]) };
+    const [{ describeTools }, { listTools }] = await Promise.all([import('../core/protocol/tools.js'), import('../core/protocol/connection.js')]);
+    const listing = await connection.run((client) => listTools(connection, client));
+    for (const excluded of listing.excluded) ctx.printer.warn(`${name}: left out the tool ${printable(excluded.name)}: ${printable(excluded.reason, 300)}`);
+    return { server: name, protocol: connection.protocolVersion, tools: describeTools(listing.tools as Parameters<typeof describeTools>[0]), excluded: listing.excluded };
   } finally {
     await connection.close();
   }

@@ -64,17 +64,22 @@ export interface CallResult {
 
 export async function callTool(ctx: Context, name: string, tool: string, options: CallOptions): Promise<CallResult> {
   const { connection } = await openSession(ctx, name, options);
+  const { listTools } = await import('../../core/protocol/connection.js');
   try {
     return await connection.run(async (client) => {
-      // The listing comes first: it types --arg values, and on 2026-07-28 it tells the SDK which
-      // arguments to mirror into Mcp-Param headers and which tools to exclude.
-      const { tools } = await client.listTools();
-      const found = tools.find((candidate) => candidate.name === tool);
+      // The listing comes first: it types --arg values and says which tools are left out.
+      const listing = await listTools(connection, client);
+      const found = listing.tools.find((candidate) => candidate.name === tool);
       if (!found) {
+        const excluded = listing.excluded.find((candidate) => candidate.name === tool);
+        if (excluded) {
+          throw new CliError(`${name}'s tool ${printable(tool)} cannot be called as the server defines it: ${printable(excluded.reason, 300)}`, { code: 'invalid_tool', exitCode: ExitCode.serverFailed, hint: "report it to the server's maintainers; the other tools work" });
+        }
         throw new CliError(`${name} has no tool "${printable(tool)}"`, { code: 'unknown_tool', exitCode: ExitCode.notFound, hint: `see mcpkey tools list ${name}` });
       }
       const args = buildArguments(options.arg ?? [], options.jsonArgs, found.inputSchema as Schema);
-      const result = await client.callTool({ name: tool, arguments: args });
+      // The definition tells the SDK which arguments to mirror into Mcp-Param headers.
+      const result = await client.callTool({ name: tool, arguments: args }, { toolDefinition: found });
       return {
         server: name,
         tool,

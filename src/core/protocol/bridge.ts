@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { CliError } from '../errors.js';
-import type { McpConnection } from './connection.js';
+import { listTools, passthrough, type McpConnection } from './connection.js';
 import { ownError } from './failures.js';
 import { discoverResult, forwardedParams, initializeResult } from './lifecycle.js';
 import { LocalPeer, type JsonRpcId, type Message } from './local-peer.js';
@@ -22,8 +22,6 @@ export interface BridgeOptions {
   log: (message: string) => void;
   requestTimeoutMs?: number;
 }
-
-const passthrough = { '~standard': { version: 1 as const, vendor: 'mcpkey', validate: (value: unknown) => ({ value }) } };
 
 function describeLocal(message: Message): LocalClient {
   if (message.method === 'initialize') {
@@ -55,6 +53,7 @@ export async function runBridge(options: BridgeOptions): Promise<number> {
   const inflight = new Map<JsonRpcId, AbortController>();
   const listens = new Map<JsonRpcId, { filter: Record<string, unknown>; close: () => Promise<void> }>();
   let connection: McpConnection | undefined;
+  const definitions = new Map<string, import('@modelcontextprotocol/client').Tool>();
   let connecting: Promise<McpConnection> | undefined;
   let localClient: LocalClient | undefined;
   let exitCode = 0;
@@ -145,9 +144,25 @@ export async function runBridge(options: BridgeOptions): Promise<number> {
       const params = forwardedParams(message.params, modernPair);
       const requestOptions = { signal: controller.signal, timeout: options.requestTimeoutMs ?? 60_000, resetTimeoutOnProgress: true, ...(modernPair ? { allowInputRequired: true } : {}) };
       return await remote.run(async (client) => {
-        // The SDK's own verbs keep its tool index current: Mcp-Param headers and the exclusion of tools with invalid ones.
-        if (method === 'tools/list' && !params?.cursor) return client.listTools(params as never, requestOptions);
-        if (method === 'tools/call') return client.callTool(params as never, requestOptions);
+        // mcpkey lists every page itself: tools with invalid header annotations are left out, and the
+        // definitions it keeps tell the SDK which arguments of a call to mirror into Mcp-Param headers.
+        if (method === 'tools/list') {
+          const listing = await listTools(remote, client, requestOptions);
+          for (const excluded of listing.excluded) options.log(`left out the tool ${excluded.name}: ${excluded.reason}`);
+          for (const tool of listing.tools) definitions.set(tool.name, tool);
+          return { tools: listing.tools };
+        }
+        if (method === 'tools/call') {
+          const name = String(params?.name ?? '');
+          if (!definitions.has(name)) {
+            const listing = await listTools(remote, client, requestOptions);
+            for (const tool of listing.tools) definitions.set(tool.name, tool);
+            const excluded = listing.excluded.find((tool) => tool.name === name);
+            if (excluded) throw Object.assign(new Error(`the tool ${name} is left out: ${excluded.reason}`), { code: -32602 });
+          }
+          const toolDefinition = definitions.get(name);
+          return client.callTool(params as never, { ...requestOptions, ...(toolDefinition ? { toolDefinition } : {}) });
+        }
         return client.request({ method, ...(params ? { params } : {}) } as never, passthrough, requestOptions);
       });
     } finally {

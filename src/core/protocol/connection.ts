@@ -1,8 +1,9 @@
-import type { Client, DiscoverResult, PriorDiscovery } from '@modelcontextprotocol/client';
+import type { Client, DiscoverResult, PriorDiscovery, Tool } from '@modelcontextprotocol/client';
 import type { Fetch } from '../oauth/discovery.js';
 import { answerElicitation, canElicit, type ElicitationPolicy } from './elicitation.js';
 import { connectionFailure, isEraRejection } from './failures.js';
 import { LEGACY_REVISION, MODERN_REVISION, type Era, type ProtocolChoice } from './revisions.js';
+import { listAllTools, type ToolListing } from './tools.js';
 import { noVerdicts, type Verdict, type VerdictStore } from './verdicts.js';
 
 export type Target =
@@ -32,9 +33,22 @@ export interface McpConnection {
   readonly client: Client;
   readonly era: Era;
   readonly protocolVersion: string;
+  /** Reached over HTTP (where `x-mcp-header` annotations count), not stdio. */
+  readonly http: boolean;
   /** Runs `op`; if the server rejects a cached era, forgets it, reconnects by probing, and runs `op` once more. */
   run<T>(op: (client: Client) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A result schema that takes what the server sent as it is: the bridge relays, it does not reshape. */
+export const passthrough = { '~standard': { version: 1 as const, vendor: 'mcpkey', validate: (value: unknown) => ({ value }) } };
+
+/** Every tool of the server, raw, with the ones whose header annotations are invalid set aside. */
+export async function listTools(connection: McpConnection, client: Client, options: { signal?: AbortSignal; timeout?: number } = {}): Promise<ToolListing<Tool>> {
+  return listAllTools<Tool>(
+    (cursor) => client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, passthrough, options) as Promise<{ tools?: unknown[]; nextCursor?: string }>,
+    connection.http,
+  );
 }
 
 function cacheKey(options: ConnectionOptions): string {
@@ -133,6 +147,7 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
     get era() {
       return client.getProtocolEra() ?? 'legacy';
     },
+    http: options.target.kind === 'http',
     get protocolVersion() {
       return client.getNegotiatedProtocolVersion() ?? (connection.era === 'modern' ? MODERN_REVISION : LEGACY_REVISION);
     },

@@ -38,6 +38,13 @@ export function connectionFailure(error: unknown, server: string, local: boolean
   if (code === 'ERA_NEGOTIATION_FAILED') {
     return new CliError(`${server} does not speak the protocol revision asked for: ${firstLine(error)}`, { code: 'protocol_mismatch', exitCode: ExitCode.serverFailed, hint: 'leave out --protocol to let mcpkey negotiate' });
   }
+  if (typeof code === 'number') {
+    // A JSON-RPC error from the server itself: its words, once.
+    if (code === -32021) {
+      return new CliError(`${server} needs an answer from you: ${firstLine(error)}`, { code: 'input_required', exitCode: ExitCode.notReady, hint: 'run it on a terminal, or answer in advance with --input NAME=JSON or --elicit accept-defaults' });
+    }
+    return new CliError(`${server} answered with an error: ${firstLine(error)} (${code})`, { code: 'server_error', exitCode: ExitCode.serverFailed, hint: local ? "rerun with --verbose to see the server's own messages" : "check the arguments against `mcpkey tools list " + server + '`' });
+  }
   const cause = (error as { cause?: { code?: string } }).cause?.code;
   return new CliError(`cannot talk to ${server}: ${cause ? `${firstLine(error)} (${cause})` : firstLine(error)}`, {
     code: 'connect_failed',

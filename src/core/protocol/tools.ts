@@ -34,3 +34,38 @@ export function describeTools(tools: readonly RawTool[]): ToolInfo[] {
     };
   });
 }
+
+/** A listing as the spec lets a client use it: the valid tools, and the ones left out with why. */
+export interface ToolListing<T> {
+  tools: T[];
+  excluded: Array<{ name: string; reason: string }>;
+}
+
+type ListPage = { tools?: unknown[]; nextCursor?: string };
+const MAX_PAGES = 64;
+
+/**
+ * Every page of `tools/list`, as the server sent it (no re-serialisation, so `inputSchema` stays
+ * verbatim), with tools whose `x-mcp-header` annotations are invalid set aside. The exclusion is
+ * the Streamable HTTP transport's rule; over stdio the annotations mean nothing and are ignored.
+ */
+export async function listAllTools<T extends { name: string; inputSchema?: unknown }>(
+  request: (cursor: string | undefined) => Promise<ListPage>,
+  checkHeaders: boolean,
+): Promise<ToolListing<T>> {
+  const { headerAnnotationProblem } = await import('./tool-headers.js');
+  const listing: ToolListing<T> = { tools: [], excluded: [] };
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const result = await request(cursor);
+    for (const tool of (result.tools ?? []) as T[]) {
+      if (!tool || typeof tool.name !== 'string') continue;
+      const problem = checkHeaders ? headerAnnotationProblem(tool.inputSchema) : undefined;
+      if (problem) listing.excluded.push({ name: tool.name, reason: problem });
+      else listing.tools.push(tool);
+    }
+    cursor = typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
+    if (!cursor) break;
+  }
+  return listing;
+}
