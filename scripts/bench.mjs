@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startBenchPeers } from './bench-peers.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/mcpkey.js');
@@ -110,6 +111,7 @@ async function main() {
   const mcpkey = (args, input) => run(process.execPath, [BIN, ...args], { env, cwd: dir, input });
 
   let stored = 0;
+  let peers;
   const cleanup = async () => {
     if (stored === 0) return;
     if (has('secret-tool')) {
@@ -148,6 +150,15 @@ async function main() {
     const inKeychain = JSON.parse(listed.stdout).secrets.filter((s) => s.server === 'bench' && s.sources.includes('keychain')).length;
     if (inKeychain !== SECRET_COUNT) throw new Error(`expected ${SECRET_COUNT} bench secrets in the keychain, secret list shows ${inKeychain}`);
 
+    // Two local MCP servers, one per era, for the cost of negotiation: the first call probes, a repeat uses the cached verdict.
+    peers = await startBenchPeers();
+    for (const [name, peer] of [['modern', peers.modern], ['legacy', peers.legacy]]) {
+      const added = await mcpkey(['server', 'add', `bench-${name}`, '--url', peer.url, '--no-auth']);
+      if (added.code !== 0) throw new Error(`server add bench-${name}: ${added.stderr.trim()}`);
+    }
+    const forgetEras = () => rmSync(join(env.MCPKEY_HOME, 'protocol-cache.json'), { force: true });
+    const listsEcho = (out) => out.includes('echo');
+
     const cases = [
       { label: 'node -e 0', args: ['-e', '0'], check: () => true },
       { label: 'mcpkey --version', args: [BIN, '--version'], check: (out) => /^\d+\.\d+\.\d+/.test(out) },
@@ -155,9 +166,14 @@ async function main() {
       { label: 'mcpkey __complete server inspect ne', args: [BIN, '__complete', 'server', 'inspect', 'ne'], check: (out) => out.startsWith('neon\t') },
       { label: "mcpkey __complete secret get ''", args: [BIN, '__complete', 'secret', 'get', ''], check: (out) => out.includes('bench.key_50') },
       { label: `mcpkey secret list (${SECRET_COUNT} in keychain)`, args: [BIN, 'secret', 'list'], check: (out) => out.includes('bench.key_50') },
+      { label: 'tools list, 2026-07-28 server, first call', args: [BIN, 'tools', 'list', 'bench-modern'], before: forgetEras, check: listsEcho },
+      { label: 'tools list, 2026-07-28 server, repeat', args: [BIN, 'tools', 'list', 'bench-modern'], check: listsEcho },
+      { label: 'tools list, 2025-11-25 server, first call', args: [BIN, 'tools', 'list', 'bench-legacy'], before: forgetEras, check: listsEcho },
+      { label: 'tools list, 2025-11-25 server, repeat', args: [BIN, 'tools', 'list', 'bench-legacy'], check: listsEcho },
     ];
     // One untimed round: warms the disk cache, and proves each command does what its label says.
     for (const item of cases) {
+      item.before?.();
       const result = await run(process.execPath, item.args, { env, cwd: dir });
       if (result.code !== 0 || !item.check(result.stdout)) {
         throw new Error(`${item.label}: exit ${result.code}, unexpected output:\n${result.stdout}${result.stderr}`);
@@ -168,6 +184,9 @@ async function main() {
     for (let round = 0; round < ROUNDS; round += 1) {
       for (let k = 0; k < cases.length; k += 1) {
         const item = cases[(round + k) % cases.length];
+        item.before?.();
+        // A repeat is timed after its server's verdict is cached, whatever ran just before it.
+        if (item.label.endsWith('repeat')) await run(process.execPath, item.args, { env, cwd: dir });
         const result = await run(process.execPath, item.args, { env, cwd: dir });
         if (result.code !== 0) throw new Error(`${item.label}: exit ${result.code} in round ${round + 1}: ${result.stderr.trim()}`);
         item.times.push(result.ms);
@@ -190,6 +209,7 @@ async function main() {
     console.log(widths.map((width) => '-'.repeat(width)).join('  '));
     for (const row of rows) console.log(format(row));
   } finally {
+    peers?.close();
     await cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
