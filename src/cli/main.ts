@@ -1,6 +1,6 @@
 import { CliError, ExitCode } from '../core/errors.js';
 import type { Runtime } from './io.js';
-import { version } from './version.js';
+import { version } from '../core/version.js';
 
 /** Commander's own errors, recognised without loading commander on the fast paths. */
 interface CommanderLikeError {

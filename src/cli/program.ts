@@ -9,7 +9,7 @@ import { registerServer } from '../commands/server/index.js';
 import { examples } from './action.js';
 import { completing } from './complete-kinds.js';
 import type { Runtime } from './io.js';
-import { version } from './version.js';
+import { version } from '../core/version.js';
 
 /** The whole command tree. Leaf commands load their heavy dependencies only when they run. */
 export function buildProgram(runtime: Runtime): Command {

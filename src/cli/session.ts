@@ -6,7 +6,7 @@ import type { AuthorizedFetchOptions } from '../core/oauth/fetch.js';
 import type { McpConnection } from '../core/protocol/connection.js';
 import type { ElicitationPolicy, ElicitMode } from '../core/protocol/elicitation.js';
 import type { Context } from './context.js';
-import { version } from './version.js';
+import { version } from '../core/version.js';
 
 /** The options every command that talks MCP takes. */
 export interface SessionOptions {

@@ -9,68 +9,7 @@ import { assertSecureEndpoint, canonicalResource, resourceMatches } from '../../
 import { bearerChallenge, parseWwwAuthenticate } from '../../src/core/oauth/www-authenticate.js';
 import { ExitCode } from '../../src/core/errors.js';
 import { MemoryKeychain } from './memory-keychain.js';
-
-// ---------------------------------------------------------------------------
-// helpers
-// ---------------------------------------------------------------------------
-
-/** Runs `fn` and returns the OAuthError it throws (fails the test if it throws nothing or something else). */
-async function oauthError(fn: () => unknown): Promise<OAuthError> {
-  try {
-    await fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OAuthError);
-    return error as OAuthError;
-  }
-  throw new Error('expected an OAuthError, nothing was thrown');
-}
-
-
-interface FetchCall {
-  url: string;
-  method: string;
-  headers: Headers;
-  body: string | undefined;
-}
-
-type Route = (call: FetchCall) => Response | Promise<Response>;
-
-/** A fetch that answers from a URL → handler table (404 for anything else) and records every call. */
-function fakeFetch(routes: Record<string, Route>) {
-  const calls: FetchCall[] = [];
-  const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const call: FetchCall = {
-      url,
-      method: init?.method ?? 'GET',
-      headers: new Headers(init?.headers),
-      body: typeof init?.body === 'string' ? init.body : undefined,
-    };
-    calls.push(call);
-    const route = routes[url];
-    return route ? route(call) : json({ error: 'not_found' }, 404);
-  }) as Fetch;
-  return { fetch: fetchImpl, calls, urls: () => calls.map((call) => call.url) };
-}
-
-function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
-}
-
-function unauthorized(challenge?: string): Response {
-  return new Response('unauthorized', { status: 401, headers: challenge ? { 'www-authenticate': challenge } : {} });
-}
-
-function asMetadata(issuer: string, extra: Partial<AuthServerMetadata> = {}): AuthServerMetadata {
-  return {
-    issuer,
-    authorization_endpoint: `${issuer}/authorize`,
-    token_endpoint: `${issuer}/token`,
-    registration_endpoint: `${issuer}/register`,
-    code_challenge_methods_supported: ['S256'],
-    ...extra,
-  };
-}
+import { asMetadata, fakeFetch, json, oauthError, unauthorized } from './oauth-fakes.js';
 
 // ---------------------------------------------------------------------------
 // www-authenticate.ts
@@ -243,12 +182,12 @@ describe('discover', () => {
       resourceMetadata: { resource: RESOURCE, scopes_supported: ['mcp:read', 'mcp:write'] },
       authServer: { issuer: ISSUER },
     });
-    // The probe is an unauthenticated MCP initialize.
+    // The probe is an unauthenticated 2026-07-28 tools/list; it was challenged, so no initialize follows.
     const probe = fake.calls[0]!;
     expect(probe.method).toBe('POST');
     expect(probe.headers.get('authorization')).toBeNull();
-    expect(probe.headers.get('mcp-protocol-version')).toBe('2025-11-25');
-    expect(JSON.parse(probe.body!)).toMatchObject({ jsonrpc: '2.0', method: 'initialize' });
+    expect(probe.headers.get('mcp-protocol-version')).toBe('2026-07-28');
+    expect(JSON.parse(probe.body!)).toMatchObject({ jsonrpc: '2.0', method: 'tools/list' });
   });
 
   it('does not fall back to the well-known URLs when the named resource metadata is missing', async () => {
@@ -334,9 +273,19 @@ describe('discover', () => {
     expect(fake.urls()).not.toContain(OIDC_MD);
   });
 
-  it('accepts an issuer that differs only by the trailing slash of an origin', async () => {
-    const fake = fakeFetch({ [RESOURCE]: () => unauthorized('Bearer'), [PRM_PATH]: prm(), [AS_MD]: () => json(asMetadata(ISSUER, { issuer: `${ISSUER}/` })) });
-    expect((await discover(RESOURCE, { fetch: fake.fetch })).authServer.issuer).toBe(`${ISSUER}/`);
+  it('refuses an issuer that differs only by a trailing slash: RFC 8414 §3.3 means identical, and nothing else is asked of it', async () => {
+    for (const [named, published] of [[ISSUER, `${ISSUER}/`], [`${ISSUER}/`, ISSUER]] as const) {
+      const fake = fakeFetch({
+        [RESOURCE]: () => unauthorized('Bearer'),
+        [PRM_PATH]: () => json({ resource: RESOURCE, authorization_servers: [named] }),
+        [AS_MD]: () => json(asMetadata(ISSUER, { issuer: published })),
+      });
+      const error = await oauthError(() => discover(RESOURCE, { fetch: fake.fetch }));
+      expect(error.code).toBe('issuer_mismatch');
+      expect(error.exitCode).toBe(7);
+      expect(error.message).toContain(`names issuer ${JSON.stringify(published)}, expected ${named} (the trailing slash differs`);
+      expect(fake.urls()).toEqual([RESOURCE, PRM_PATH, AS_MD]);
+    }
   });
 
   it('refuses resource metadata for another resource', async () => {
@@ -401,8 +350,8 @@ describe('discover', () => {
     const error = await oauthError(() => discover(RESOURCE, { fetch: fake.fetch }));
     expect(error.code).toBe('no_oauth');
     expect(error.exitCode).toBe(7);
-    // No legacy guessing for a server that never asked for authorization.
-    expect(fake.urls()).toEqual([RESOURCE, PRM_PATH, PRM_ROOT]);
+    // Both probes (tools/list, then initialize), and no legacy guessing for a server that never asked for authorization.
+    expect(fake.urls()).toEqual([RESOURCE, RESOURCE, PRM_PATH, PRM_ROOT]);
   });
 
   it('reports an unreachable server as such', async () => {
@@ -421,6 +370,7 @@ describe('discover', () => {
 
 function discovery(parts: { challengeScope?: string; scopesSupported?: string[]; asScopes?: string[] } = {}): DiscoveryResult {
   return {
+    serverUrl: 'https://mcp.example.com/mcp',
     resource: 'https://mcp.example.com/mcp',
     ...(parts.challengeScope ? { challenge: { scope: parts.challengeScope } } : {}),
     ...(parts.scopesSupported ? { resourceMetadata: { resource: 'https://mcp.example.com/mcp', scopes_supported: parts.scopesSupported } } : {}),
@@ -643,6 +593,14 @@ describe('chooseClient', () => {
     expect(c.keychain.store.size).toBe(0);
   });
 
+  it('prefers the document to a dynamic registration kept from before, once the AS advertises CIMD (DCR is deprecated)', async () => {
+    const fake = registrar();
+    const c = choice({ clientMetadataUrl: CIMD_URL, fetch: fake.fetch });
+    await c.store.saveDynamicClient({ version: 1, issuer: ISSUER, clientId: 'old-dcr', authMethod: 'none', redirectUris: [REDIRECT], grantTypes: ['authorization_code', 'refresh_token'], registeredAt: '2030-01-01T00:00:00.000Z' });
+    expect(await chooseClient(c)).toEqual({ kind: 'metadata-document', clientId: CIMD_URL, authMethod: 'none' });
+    expect(fake.calls).toHaveLength(0);
+  });
+
   it('accepts an http loopback document URL with a path, refuses one without a path or off loopback', async () => {
     const loopback = 'http://127.0.0.1:8080/mcpkey/client.json';
     expect(await chooseClient(choice({ clientMetadataUrl: loopback }))).toMatchObject({ kind: 'metadata-document', clientId: loopback });
@@ -739,6 +697,14 @@ describe('chooseClient', () => {
     const c = choice({ fetch: fake.fetch, metadata: asMetadata(ISSUER) });
     expect(await chooseClient(c)).toEqual({ kind: 'dynamic', clientId: 'client-1', clientSecret: 'issued-secret', authMethod: 'client_secret_post' });
     expect((await c.store.dynamicClient(ISSUER))!.clientSecret).toBe('issued-secret');
+  });
+
+  it('gives a registration answer with a secret but no auth method one the AS supports (RFC 7591 default first)', async () => {
+    for (const [methods, expected] of [[undefined, 'client_secret_basic'], [['client_secret_post'], 'client_secret_post'], [['none'], 'none']] as const) {
+      const fake = registrar((body, n) => json({ client_id: `client-${n}`, client_secret: 'issued', redirect_uris: body.redirect_uris }, 201));
+      const metadata = asMetadata(ISSUER, methods ? { token_endpoint_auth_methods_supported: [...methods] } : {});
+      expect((await chooseClient(choice({ fetch: fake.fetch, metadata }))).authMethod).toBe(expected);
+    }
   });
 
   it('reports a refused registration and an unsupported registered auth method', async () => {

@@ -7,7 +7,7 @@ import type { Runtime } from '../../cli/io.js';
 import { findEntry } from '../../core/catalog/index.js';
 import { assertServerName } from '../../core/names.js';
 import { oauthFetchOptions } from '../../cli/session.js';
-import { version } from '../../cli/version.js';
+import { version } from '../../core/version.js';
 
 export async function runServer(ctx: Context, name: string, override: string[], options: { protocol?: string } = {}): Promise<number> {
   const entry = findEntry(await ctx.catalog(), assertServerName(name));

@@ -1,12 +1,18 @@
 import type { OAuthSpec } from '../catalog/types.js';
 import type { Env } from '../config/paths.js';
 import { CancelledError } from '../errors.js';
+import { issuerChangeNotice, preRegisteredFor } from './binding.js';
+import { authorizationResponse, type PasteReader } from './callback.js';
 import { chooseClient, type ClientIdentity } from './clients.js';
-import { discover, type AuthServerMetadata, type DiscoveryResult, type Fetch } from './discovery.js';
+import { discover, type DiscoveryResult, type Fetch } from './discovery.js';
 import { OAuthError } from './errors.js';
+import { chooseScope, grantFromTokens } from './grant.js';
+import { recordIssuer, responseIssuerProblem } from './issuer.js';
 import { startCallbackServer } from './loopback.js';
 import { configuration, oauthFailure, openidClient } from './openid.js';
 import type { OAuthStore, StoredGrant, TokenAuthMethod } from './store.js';
+
+export { chooseScope, grantFromTokens } from './grant.js';
 
 export interface AuthorizeRequest {
   server: string;
@@ -25,11 +31,7 @@ export interface AuthorizeRequest {
   clientMetadataUrl?: string;
 }
 
-export interface PasteReader {
-  /** Resolves with a line the user pasted; never resolves if they paste nothing. */
-  line: Promise<string>;
-  close(): void;
-}
+export type { PasteReader } from './callback.js';
 
 export interface AuthorizeDeps {
   store: OAuthStore;
@@ -49,82 +51,6 @@ export interface AuthorizeResult {
   client: ClientIdentity;
 }
 
-/** Scope, in the spec's order: asked for, then the entry's, then the challenge's, then everything the resource supports. */
-export function chooseScope(request: Pick<AuthorizeRequest, 'scope' | 'oauth'>, discovery: DiscoveryResult): string | undefined {
-  const base =
-    request.scope ??
-    (request.oauth?.scopes?.length ? request.oauth.scopes.join(' ') : undefined) ??
-    discovery.challenge?.scope ??
-    (discovery.resourceMetadata?.scopes_supported?.length ? discovery.resourceMetadata.scopes_supported.join(' ') : undefined);
-  if (base === undefined) return undefined;
-  const scopes = base.split(/\s+/).filter(Boolean);
-  // A refresh token only where the authorization server lists offline_access; never invented.
-  if (discovery.authServer.scopes_supported?.includes('offline_access') && !scopes.includes('offline_access')) scopes.push('offline_access');
-  return scopes.join(' ');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** A pasted line: the whole redirected URL, or just the code. */
-function pastedCallback(line: string, redirectUri: string, state: string, metadata: AuthServerMetadata): URL | undefined {
-  const text = line.trim();
-  if (text === '') return undefined;
-  if (/^https?:\/\//i.test(text) && URL.canParse(text)) {
-    const url = new URL(text);
-    return url.searchParams.get('state') === state ? new URL(`${redirectUri}${url.search}`) : undefined;
-  }
-  const url = new URL(redirectUri);
-  url.searchParams.set('code', text);
-  url.searchParams.set('state', state);
-  if (metadata.authorization_response_iss_parameter_supported) url.searchParams.set('iss', metadata.issuer);
-  return url;
-}
-
-export function grantFromTokens(
-  tokens: { access_token: string; token_type?: string; refresh_token?: string; expires_in?: number; scope?: string },
-  context: {
-    server: string;
-    resource: string;
-    metadata: AuthServerMetadata;
-    client: ClientIdentity;
-    requestedScope?: string;
-    now: number;
-    previous?: StoredGrant;
-    noResourceIndicator?: boolean;
-  },
-): StoredGrant {
-  const tokenType = tokens.token_type ?? 'Bearer';
-  if (tokenType.toLowerCase() !== 'bearer') {
-    throw new OAuthError(`the server issued a ${tokenType} token; mcpkey supports Bearer tokens only`, 'report it to the server operator', 'unsupported_token_type');
-  }
-  const refreshToken = tokens.refresh_token ?? context.previous?.refreshToken;
-  const scope = tokens.scope ?? context.previous?.scope ?? context.requestedScope;
-  return {
-    version: 1,
-    server: context.server,
-    resource: context.resource,
-    ...(context.noResourceIndicator || context.previous?.noResourceIndicator ? { noResourceIndicator: true as const } : {}),
-    issuer: context.metadata.issuer,
-    tokenEndpoint: context.metadata.token_endpoint!,
-    ...(context.metadata.revocation_endpoint ? { revocationEndpoint: context.metadata.revocation_endpoint } : {}),
-    clientId: context.client.clientId,
-    client: context.client.kind,
-    authMethod: context.client.authMethod,
-    accessToken: tokens.access_token,
-    ...(refreshToken ? { refreshToken } : {}),
-    tokenType: 'Bearer',
-    ...(typeof tokens.expires_in === 'number' ? { expiresAt: new Date(context.now + tokens.expires_in * 1000).toISOString() } : {}),
-    ...(scope ? { scope } : {}),
-    obtainedAt: new Date(context.now).toISOString(),
-  };
-}
-
 /** Runs the whole MCP authorization: discovery, client identity, browser or device flow, token exchange, storage. */
 export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps): Promise<AuthorizeResult> {
   const now = deps.now ?? Date.now;
@@ -135,19 +61,21 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
   const metadata = discovery.authServer;
   const scope = chooseScope(request, discovery);
   const resourceParams: Record<string, string> = request.resourceIndicator ? { resource: discovery.resource } : {};
-  const stored = await deps.store.preRegistered(request.server);
-  const clientId = request.clientId ?? stored?.clientId ?? request.oauth?.clientId;
-  const clientSecret = request.clientSecret ?? (stored && stored.clientId === clientId ? stored.clientSecret : undefined);
-  const clientAuthMethod = request.clientAuthMethod ?? (stored && stored.clientId === clientId ? stored.authMethod : undefined);
-  if (request.clientId) {
-    // Remember the client the user named, so that refreshes and later authorizations use it too.
-    await deps.store.savePreRegistered(request.server, {
-      version: 1,
-      clientId: request.clientId,
-      ...(clientSecret ? { clientSecret } : {}),
-      ...(clientAuthMethod ? { authMethod: clientAuthMethod } : {}),
-    });
-  }
+  const previous = await deps.store.grant(request.server);
+  const moved = issuerChangeNotice(request.server, previous, metadata.issuer);
+  if (moved) deps.notify(moved);
+  const preRegistered = await preRegisteredFor(
+    {
+      server: request.server,
+      ...(request.clientId ? { clientId: request.clientId } : {}),
+      ...(request.clientSecret ? { clientSecret: request.clientSecret } : {}),
+      ...(request.clientAuthMethod ? { clientAuthMethod: request.clientAuthMethod } : {}),
+      ...(request.oauth?.clientId ? { entryClientId: request.oauth.clientId } : {}),
+    },
+    metadata.issuer,
+    deps.store,
+    previous,
+  );
 
   const chooseClientFor = (redirectUri: string | undefined) =>
     chooseClient({
@@ -156,9 +84,9 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       metadata,
       redirectUri,
       store: deps.store,
-      ...(clientId ? { clientId } : {}),
-      ...(clientSecret ? { clientSecret } : {}),
-      ...(clientAuthMethod ? { authMethod: clientAuthMethod } : {}),
+      ...(preRegistered.clientId ? { clientId: preRegistered.clientId } : {}),
+      ...(preRegistered.clientSecret ? { clientSecret: preRegistered.clientSecret } : {}),
+      ...(preRegistered.authMethod ? { authMethod: preRegistered.authMethod } : {}),
       ...(request.clientMetadataUrl ? { clientMetadataUrl: request.clientMetadataUrl } : {}),
       ...(request.oauth?.note ? { note: request.oauth.note } : {}),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -197,21 +125,23 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
     }
   }
 
-  // Reuse the port of an earlier dynamic registration, so its redirect URI still fits.
+  // Recorded with the state and the PKCE verifier, before the browser is sent off (RFC 9207).
+  const recorded = recordIssuer(metadata);
   const lib = await openidClient();
   const state = lib.randomState();
+  // Reuse the port of an earlier dynamic registration, so its redirect URI still fits.
   let port = request.port;
-  if (port === undefined && !clientId) {
-    const previous = await deps.store.dynamicClient(metadata.issuer);
-    const registered = previous?.redirectUris.map((uri) => new URL(uri)).find((uri) => uri.hostname === '127.0.0.1' && uri.port !== '');
+  if (port === undefined && !preRegistered.clientId) {
+    const registered = (await deps.store.dynamicClient(metadata.issuer))?.redirectUris.map((uri) => new URL(uri)).find((uri) => uri.hostname === '127.0.0.1' && uri.port !== '');
     if (registered) port = Number(registered.port);
   }
+  const check = (params: URLSearchParams) => responseIssuerProblem(params, recorded);
   let callback;
   try {
-    callback = await startCallbackServer(state, port ?? 0);
+    callback = await startCallbackServer(state, port ?? 0, check);
   } catch (error) {
     if (request.port !== undefined || port === undefined) throw error;
-    callback = await startCallbackServer(state, 0);
+    callback = await startCallbackServer(state, 0, check);
   }
   const paste = deps.paste?.();
   try {
@@ -230,32 +160,10 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
     deps.notify(`Open this URL to authorize ${request.server}:\n\n  ${authorizationUrl.href}\n`);
     if (request.openBrowser && !(await deps.browser(authorizationUrl.href))) deps.notify('Could not open a browser; open the URL above yourself.');
     if (paste) deps.notify('If the browser cannot reach this machine, paste the address it was sent to (or the code) here.');
-
-    const fromPaste = paste
-      ? paste.line.then((line) => {
-          const url = pastedCallback(line, callback.redirectUri, state, metadata);
-          if (!url) throw new OAuthError('the pasted text is not the redirect of this sign-in (state mismatch)', 'run the command again and paste the full address from the browser', 'state_mismatch');
-          return url;
-        })
-      : new Promise<URL>(() => {});
-    const minutes = request.timeoutMs / 60_000;
-    const callbackUrl = await withTimeout(
-      Promise.race([callback.result, fromPaste]),
-      request.timeoutMs,
-      () => new OAuthError(`no authorization response within ${minutes >= 1 ? `${Math.round(minutes)} min` : `${Math.round(request.timeoutMs / 1000)} s`}`, 'run the command again (use --no-browser to open the URL yourself, or raise --timeout)', 'timeout'),
-    );
-    const error = callbackUrl.searchParams.get('error');
-    if (error) {
-      const description = callbackUrl.searchParams.get('error_description');
-      throw new OAuthError(`authorization refused by the provider: ${error}${description ? ` (${description})` : ''}`, 'run `mcpkey oauth authorize` again and approve the request', error === 'access_denied' ? 'access_denied' : error);
-    }
-    // The RFC 9207 check, done here as well so that a wrong `iss` is named as such.
-    const iss = callbackUrl.searchParams.get('iss');
-    if ((iss !== null && iss !== metadata.issuer) || (iss === null && metadata.authorization_response_iss_parameter_supported === true)) {
-      throw new OAuthError(`the authorization response came from issuer ${JSON.stringify(iss)}, expected ${metadata.issuer}`, 'refusing a response that may be forged (mix-up attack); try again', 'issuer_mismatch');
-    }
+    const callbackUrl = await authorizationResponse({ callback, paste, state, recorded, timeoutMs: request.timeoutMs });
     let tokens;
     try {
+      // openid-client repeats the state and iss checks against the same recorded issuer (metadata.issuer).
       tokens = await lib.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: verifier, expectedState: state }, resourceParams);
     } catch (failure) {
       const mapped = oauthFailure(failure, 'the token request');

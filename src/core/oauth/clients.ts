@@ -1,4 +1,4 @@
-import type { AuthServerMetadata, Fetch } from './discovery.js';
+import type { AuthServerMetadata, Fetch } from './metadata.js';
 import { OAuthError } from './errors.js';
 import type { ClientKind, DynamicClient, OAuthStore, TokenAuthMethod } from './store.js';
 import { assertSecureEndpoint } from './urls.js';
@@ -54,7 +54,19 @@ function grantTypesFor(metadata: AuthServerMetadata): string[] {
   return metadata.device_authorization_endpoint ? [...GRANT_TYPES, DEVICE_GRANT] : [...GRANT_TYPES];
 }
 
-/** RFC 7591 registration of mcpkey as a native public client. */
+/**
+ * A registration answer that names no token endpoint auth method: without a secret, none; with one,
+ * what the AS supports (RFC 7591's default, client_secret_basic, first), else none as asked for.
+ */
+function unstatedAuthMethod(metadata: AuthServerMetadata, hasSecret: boolean): TokenAuthMethod {
+  if (!hasSecret) return 'none';
+  const supported = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+  if (supported.includes('client_secret_basic')) return 'client_secret_basic';
+  if (supported.includes('client_secret_post')) return 'client_secret_post';
+  return 'none';
+}
+
+/** RFC 7591 registration of mcpkey as a native public client (grant_types with refresh_token, SEP-2207). */
 export async function registerClient(metadata: AuthServerMetadata, redirectUri: string | undefined, fetchImpl: Fetch = fetch): Promise<DynamicClient> {
   const endpoint = assertSecureEndpoint(metadata.registration_endpoint, 'registration endpoint').href;
   // A device-flow client has no redirect at all: registering an empty redirect list for the code flow is refused.
@@ -89,7 +101,7 @@ export async function registerClient(metadata: AuthServerMetadata, redirectUri: 
     const reason = typeof data.error === 'string' ? `${data.error}${typeof data.error_description === 'string' ? `: ${data.error_description}` : ''}` : `HTTP ${response.status}`;
     throw new OAuthError(`dynamic client registration at ${metadata.issuer} failed (${reason})`, 'register a client with the provider yourself and pass --client-id', 'registration_failed');
   }
-  const method = typeof data.token_endpoint_auth_method === 'string' ? data.token_endpoint_auth_method : typeof data.client_secret === 'string' ? 'client_secret_basic' : 'none';
+  const method = typeof data.token_endpoint_auth_method === 'string' ? data.token_endpoint_auth_method : unstatedAuthMethod(metadata, typeof data.client_secret === 'string');
   if (method !== 'none' && method !== 'client_secret_basic' && method !== 'client_secret_post') {
     throw new OAuthError(`${metadata.issuer} registered mcpkey with token endpoint authentication "${method}", which mcpkey does not support`, 'register a client yourself and pass --client-id', 'unsupported_client_auth');
   }

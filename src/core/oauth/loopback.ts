@@ -7,7 +7,10 @@ export const CALLBACK_PATH = '/callback';
 export interface CallbackServer {
   redirectUri: string;
   port: number;
-  /** The first callback whose state matches: success or an `error=` response. */
+  /**
+   * The first callback whose state matches: success or an `error=` response. Rejects at once, with
+   * the check's error, when that callback fails the check (its `error` is then neither acted on nor shown).
+   */
   result: Promise<URL>;
   close(): Promise<void>;
 }
@@ -28,11 +31,22 @@ function page(title: string, message: string, ok: boolean): string {
 /**
  * The loopback redirect target (RFC 8252 §7.3): bound to 127.0.0.1 only, it accepts exactly one
  * callback whose `state` matches. Anything else gets an error page and is ignored, so a forged or
- * stale request cannot end the flow.
+ * stale request cannot end the flow. The one with the right state is then checked (RFC 9207 `iss`):
+ * a refusal ends the flow at once, without waiting for the timeout.
  */
-export async function startCallbackServer(expectedState: string, port = 0): Promise<CallbackServer> {
+export async function startCallbackServer(
+  expectedState: string,
+  port = 0,
+  check: (params: URLSearchParams) => Error | undefined = () => undefined,
+): Promise<CallbackServer> {
   let settle!: (url: URL) => void;
-  const result = new Promise<URL>((resolve) => (settle = resolve));
+  let refuse!: (error: Error) => void;
+  const result = new Promise<URL>((resolve, reject) => {
+    settle = resolve;
+    refuse = reject;
+  });
+  // A refusal may arrive before anyone awaits the result; it is not an unhandled rejection.
+  result.catch(() => undefined);
   let done = false;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -53,6 +67,12 @@ export async function startCallbackServer(expectedState: string, port = 0): Prom
       return;
     }
     done = true;
+    const refusal = check(url.searchParams);
+    if (refusal) {
+      send(400, page('Sign-in response refused', 'It did not come from the authorization server mcpkey started the sign-in with (issuer mismatch). Nothing was done. Go back to the terminal.', false));
+      refuse(refusal);
+      return;
+    }
     const error = url.searchParams.get('error');
     if (error) {
       const description = url.searchParams.get('error_description');

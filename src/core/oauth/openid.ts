@@ -1,5 +1,6 @@
 import type * as Client from 'openid-client';
-import type { AuthServerMetadata } from './discovery.js';
+import { clientSecretBasic } from './client-auth.js';
+import type { AuthServerMetadata } from './metadata.js';
 import { OAuthError } from './errors.js';
 import type { TokenAuthMethod } from './store.js';
 import { isLoopback } from './urls.js';
@@ -24,7 +25,7 @@ export async function configuration(
   if (client.authMethod === 'none') auth = lib.None();
   else if (!client.clientSecret) {
     throw new OAuthError(`client ${client.clientId} needs a client secret for ${client.authMethod}`, 'pass it with --client-secret-stdin', 'client_secret_missing');
-  } else auth = client.authMethod === 'client_secret_post' ? lib.ClientSecretPost(client.clientSecret) : lib.ClientSecretBasic(client.clientSecret);
+  } else auth = client.authMethod === 'client_secret_post' ? lib.ClientSecretPost(client.clientSecret) : clientSecretBasic(client.clientSecret);
   const config = new lib.Configuration(metadata as Client.ServerMetadata, client.clientId, { token_endpoint_auth_method: client.authMethod }, auth);
   // Every endpoint was checked to be HTTPS or loopback; openid-client needs to be told about loopback HTTP.
   if (metadata.token_endpoint && new URL(metadata.token_endpoint).protocol === 'http:' && isLoopback(new URL(metadata.token_endpoint))) {

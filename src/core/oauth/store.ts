@@ -20,7 +20,10 @@ export interface StoredGrant {
   tokenType: string;
   /** ISO 8601; absent when the server gave no lifetime. */
   expiresAt?: string;
+  /** What the server granted (its `scope`), else what was asked for. */
   scope?: string;
+  /** What was asked for: a step-up asks for this, what was granted, and what the server demands. */
+  requestedScope?: string;
   obtainedAt: string;
 }
 
@@ -45,6 +48,8 @@ export interface PreRegisteredClient {
   clientId: string;
   clientSecret?: string;
   authMethod?: TokenAuthMethod;
+  /** The authorization server it was first used with: credentials are never presented to another (SEP-2352). */
+  issuer?: string;
 }
 
 // Keychain accounts. None of them is a valid secret name (no dot before a colon), so `secret list` never shows them.

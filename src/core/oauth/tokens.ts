@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { withLock } from '../lock.js';
-import type { AuthServerMetadata } from './discovery.js';
+import type { AuthServerMetadata } from './metadata.js';
 import { notAuthorized, OAuthError } from './errors.js';
-import { grantFromTokens } from './authorize.js';
+import { grantFromTokens } from './grant.js';
 import { configuration, oauthFailure, openidClient } from './openid.js';
 import type { OAuthStore, StoredGrant } from './store.js';
 
@@ -28,8 +28,9 @@ function metadataOf(grant: StoredGrant): AuthServerMetadata {
 async function clientOf(grant: StoredGrant, store: OAuthStore): Promise<{ clientId: string; clientSecret?: string; authMethod: StoredGrant['authMethod'] }> {
   let secret: string | undefined;
   if (grant.authMethod !== 'none') {
-    if (grant.client === 'dynamic') secret = (await store.dynamicClient(grant.issuer))?.clientSecret;
-    else if (grant.client === 'pre-registered') secret = (await store.preRegistered(grant.server))?.clientSecret;
+    // Only the secret of this very client: a registration replaced since must not lend it its secret.
+    const record = grant.client === 'dynamic' ? await store.dynamicClient(grant.issuer) : grant.client === 'pre-registered' ? await store.preRegistered(grant.server) : undefined;
+    if (record?.clientId === grant.clientId) secret = record.clientSecret;
   }
   return { clientId: grant.clientId, authMethod: grant.authMethod, ...(secret ? { clientSecret: secret } : {}) };
 }

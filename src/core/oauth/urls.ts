@@ -1,4 +1,3 @@
-
 import { OAuthError } from './errors.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -20,12 +19,15 @@ export function assertSecureEndpoint(value: string | undefined, what: string): U
 }
 
 /**
- * The canonical URI of an MCP server (RFC 8707, MCP spec): scheme and host lower case, no fragment,
- * no default port. The path is kept as given (a trailing slash is significant for some servers).
+ * The canonical URI of an MCP server without resource metadata (RFC 8707, MCP spec): scheme and host
+ * lower case, no fragment, no default port. The path is kept as given (a trailing slash is significant
+ * for some servers), and a bare origin stays without the slash the URL parser would add.
  */
 export function canonicalResource(value: string): string {
   const url = new URL(value);
   url.hash = '';
+  const given = value.replace(/#.*$/, '');
+  if (url.pathname === '/' && !url.search && !/^[a-z][a-z0-9+.-]*:\/\/[^/?]*\/$/i.test(given)) return url.href.slice(0, -1);
   return url.href;
 }
 
