@@ -20,10 +20,15 @@ trap 'rm -rf "$keyring_home"' EXIT
 export MCPKEY_TEST_KEYRING_HOME="$keyring_home"
 
 # Inside the private bus: start and unlock a fresh keyring, then run vitest.
-exec dbus-run-session -- bash -c '
+dbus-run-session -- bash -c '
   set -e
   export HOME="$MCPKEY_TEST_KEYRING_HOME" XDG_DATA_HOME="$MCPKEY_TEST_KEYRING_HOME/data"
   eval "$(printf %s test-password | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
   export MCPKEY_TEST_SECRET_SERVICE=1
   exec npx vitest run "$@"
 ' vitest-session "$@" 2> >(grep -v "Failed to set fd limit" >&2)
+
+# The whole suite (no arguments) ends with the official MCP conformance suite against mcpkey's commands.
+if [ $# -eq 0 ]; then
+  bash test/conformance/run.sh
+fi

@@ -96,7 +96,7 @@ async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | u
     const policy = options.elicitation!;
     client.setRequestHandler('elicitation/create', async (request) => (await answerElicitation(request.params as Parameters<typeof answerElicitation>[0], policy)) as never);
   }
-  const transport = await createTransport(options.target);
+  const transport = completeByDefault(await createTransport(options.target), () => client.getProtocolEra());
   try {
     await client.connect(transport, { timeout, ...(prior ? { prior } : {}) });
   } catch (error) {
@@ -104,6 +104,28 @@ async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | u
     throw error;
   }
   return client;
+}
+
+/**
+ * 2026-07-28: a result without `resultType` is `complete`, and a client must read it so. The SDK's
+ * decoder insists on the field, so mcpkey fills it in as responses arrive (never on a 2025-era
+ * connection, whose results have no such field and go to 2025-era clients through the bridge).
+ */
+function completeByDefault<T extends object>(transport: T, era: () => Era | undefined): T {
+  let handler: ((message: unknown, extra?: unknown) => void) | undefined;
+  Object.defineProperty(transport, 'onmessage', {
+    configurable: true,
+    get: () => handler,
+    set: (next: ((message: unknown, extra?: unknown) => void) | undefined) => {
+      handler = next && ((message, extra) => {
+        const result = (message as { result?: unknown }).result;
+        if (era() !== 'legacy' && result !== null && typeof result === 'object' && !Array.isArray(result) && !('resultType' in result)) {
+          next({ ...(message as object), result: { ...result, resultType: 'complete' } }, extra);
+        } else next(message, extra);
+      });
+    },
+  });
+  return transport;
 }
 
 function priorFrom(verdict: Verdict | undefined): PriorDiscovery | undefined {
