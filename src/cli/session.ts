@@ -4,6 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { assertServerName, printable } from '../core/names.js';
 import type { AuthorizedFetchOptions } from '../core/oauth/fetch.js';
 import type { McpConnection } from '../core/protocol/connection.js';
+import type { ConnectOptions } from '../core/run/connect.js';
 import type { ElicitationPolicy, ElicitMode } from '../core/protocol/elicitation.js';
 import type { Context } from './context.js';
 import { version } from '../core/version.js';
@@ -50,17 +51,29 @@ export async function elicitationPolicy(ctx: Context, server: string, options: S
   return { mode, inputs, ask: terminalElicitation(ctx.runtime, server) };
 }
 
+/** How the CLI reaches an entry: its secrets and OAuth grant, the era verdicts, `--protocol`. */
+export async function connectOptions(ctx: Context, entry: ResolvedEntry, secrets: Record<string, string>, protocol: string | undefined): Promise<ConnectOptions> {
+  const [{ parseProtocolChoice }, { fileVerdictStore }] = await Promise.all([import('../core/protocol/revisions.js'), import('../core/protocol/verdicts.js')]);
+  return {
+    entry,
+    secrets,
+    env: ctx.runtime.env,
+    cwd: ctx.runtime.cwd,
+    oauth: oauthFetchOptions(ctx, entry.name),
+    protocol: parseProtocolChoice(protocol),
+    verdicts: fileVerdictStore(ctx.stateDir),
+    clientVersion: version(),
+  };
+}
+
 /** A connected session with the entry: secrets resolved, OAuth grant checked (or obtained with --authorize). */
 export async function openSession(ctx: Context, name: string, options: SessionOptions): Promise<{ entry: ResolvedEntry; connection: McpConnection }> {
   const entry = findEntry(await ctx.catalog(), assertServerName(name));
-  const [{ resolveEntrySecrets }, { connectEntry }, { usesOAuth }, { parseProtocolChoice }, { fileVerdictStore }] = await Promise.all([
+  const [{ resolveEntrySecrets }, { connectEntry }, { usesOAuth }] = await Promise.all([
     import('../core/run/launch.js'),
     import('../core/run/connect.js'),
     import('../core/auth/classify.js'),
-    import('../core/protocol/revisions.js'),
-    import('../core/protocol/verdicts.js'),
   ]);
-  const protocol = parseProtocolChoice(options.protocol);
   const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
   if (usesOAuth(entry) && (await ctx.grants.grant(entry.name)) === undefined) {
     if (!options.authorize) {
@@ -71,15 +84,8 @@ export async function openSession(ctx: Context, name: string, options: SessionOp
     printAuthorize(await runAuthorize(ctx, entry.name, {}), ctx.printer);
   }
   const connection = await connectEntry({
-    entry,
-    secrets,
-    env: ctx.runtime.env,
-    cwd: ctx.runtime.cwd,
-    oauth: oauthFetchOptions(ctx, entry.name),
-    protocol,
-    verdicts: fileVerdictStore(ctx.stateDir),
+    ...(await connectOptions(ctx, entry, secrets, options.protocol)),
     elicitation: await elicitationPolicy(ctx, entry.name, options),
-    clientVersion: version(),
     ...(options.verbose ? { verbose: true } : {}),
   });
   return { entry, connection };

@@ -6,36 +6,26 @@ import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import { findEntry } from '../../core/catalog/index.js';
 import { assertServerName } from '../../core/names.js';
-import { oauthFetchOptions } from '../../cli/session.js';
-import { version } from '../../core/version.js';
+import { connectOptions } from '../../cli/session.js';
 
 export async function runServer(ctx: Context, name: string, override: string[], options: { protocol?: string } = {}): Promise<number> {
   const entry = findEntry(await ctx.catalog(), assertServerName(name));
   const { resolveEntrySecrets, launchSpec, launch } = await import('../../core/run/launch.js');
   const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
   if (entry.transport.type === 'remote' && override.length === 0) {
-    const [{ runBridge }, { connectEntry }, { validGrant }, { usesOAuth }, { parseProtocolChoice }, { fileVerdictStore }] = await Promise.all([
+    const [{ runBridge }, { connectEntry }, { validGrant }, { usesOAuth }] = await Promise.all([
       import('../../core/protocol/bridge.js'),
       import('../../core/run/connect.js'),
       import('../../core/oauth/tokens.js'),
       import('../../core/auth/classify.js'),
-      import('../../core/protocol/revisions.js'),
-      import('../../core/protocol/verdicts.js'),
     ]);
-    const protocol = parseProtocolChoice(options.protocol);
+    const connect = await connectOptions(ctx, entry, secrets, options.protocol);
     // Fail before the client starts talking when there is no grant at all.
     if (usesOAuth(entry)) await validGrant(entry.name, { store: ctx.grants, lockDir: ctx.stateDir });
     return runBridge({
       connect: (_local, relayElicitation) =>
         connectEntry({
-          entry,
-          secrets,
-          env: ctx.runtime.env,
-          cwd: ctx.runtime.cwd,
-          oauth: oauthFetchOptions(ctx, entry.name),
-          protocol,
-          verdicts: fileVerdictStore(ctx.stateDir),
-          clientVersion: version(),
+          ...connect,
           // Without a relay the server's questions are declined: stdin is the protocol channel, nobody can be asked.
           elicitation: { mode: 'decline', inputs: {} },
           ...(relayElicitation ? { relayElicitation } : {}),
