@@ -7,10 +7,14 @@
  * created here and deleted afterwards. Without a usable Secret Service on the session bus, the
  * script re-runs itself inside its own D-Bus session with a fresh gnome-keyring, as scripts/test.sh does.
  * It only prints timings; it asserts nothing about them.
+ *
+ * Last, the load target: test/e2e/load.test.ts with 100 concurrent `oauth token` calls across expiry
+ * on a loaded machine (a real oidc-provider, the same keyring, headless Chromium for the one sign-in),
+ * printed as "oauth token ×100 across expiry: 100/100 ok, 1 refresh". BENCH_LOAD_N changes the 100.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBenchPeers } from './bench-peers.mjs';
@@ -78,6 +82,29 @@ async function reexecWithOwnKeyring(reason) {
   const code = await new Promise((resolvePromise) => child.on('close', (status) => resolvePromise(status ?? 1)));
   rmSync(keyringHome, { recursive: true, force: true });
   process.exit(code);
+}
+
+/** Runs the load test at N callers; resolves with the line it reports, or why there is none. */
+async function oauthLoad(n) {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpkey-bench-load-'));
+  const report = join(dir, 'report.jsonl');
+  try {
+    const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
+    const result = await run(process.execPath, [vitest, 'run', 'test/e2e/load.test.ts', '-t', 'on a loaded machine'], {
+      cwd: ROOT,
+      env: { ...process.env, MCPKEY_LOAD_N: String(n), MCPKEY_LOAD_REPORT: report, MCPKEY_TEST_SECRET_SERVICE: '1', NO_COLOR: '1' },
+    });
+    let line;
+    try {
+      line = JSON.parse(readFileSync(report, 'utf8').trim().split('\n').at(-1)).line;
+    } catch {
+      const why = `${result.stdout}${result.stderr}`.split('\n').filter((text) => /Error|expected|✗|×/.test(text)).slice(0, 3).join(' / ');
+      return `oauth token ×${n} across expiry: did not run (vitest exit ${result.code}${why ? `: ${why}` : ''})`;
+    }
+    return result.code === 0 ? line : `${line} — FAILED, see \`npm test -- test/e2e/load.test.ts\``;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function median(sorted) {
@@ -208,6 +235,9 @@ async function main() {
     console.log(format(header));
     console.log(widths.map((width) => '-'.repeat(width)).join('  '));
     for (const row of rows) console.log(format(row));
+
+    const loadN = Number(process.env.BENCH_LOAD_N ?? 100);
+    console.log(`\n${await oauthLoad(loadN)}`);
   } finally {
     peers?.close();
     await cleanup();

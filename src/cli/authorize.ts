@@ -1,12 +1,14 @@
 import { createInterface } from 'node:readline';
 import type { Context } from './context.js';
-import { readAll, type Runtime } from './io.js';
+import { formatSize, SECRET_VALUE_LIMIT } from '../core/limits.js';
+import { decodeValue, valueProblem } from '../core/secrets/value.js';
+import { readPiped, type Runtime } from './io.js';
 import type { Printer } from './output.js';
 import { usesOAuth } from '../core/auth/classify.js';
 import { findEntry } from '../core/catalog/index.js';
 import type { ResolvedEntry } from '../core/catalog/types.js';
 import { UsageError } from '../core/errors.js';
-import { assertServerName } from '../core/names.js';
+import { assertServerName, printable } from '../core/names.js';
 import type { AuthorizeDeps, AuthorizeRequest, AuthorizeResult, PasteReader } from '../core/oauth/authorize.js';
 import type { TokenAuthMethod } from '../core/oauth/store.js';
 
@@ -99,10 +101,19 @@ export async function runAuthorize(ctx: Context, name: string, options: Authoriz
   }
   let clientSecret: string | undefined;
   if (options.clientSecretStdin) {
-    clientSecret = ctx.runtime.stdin.isTTY
-      ? await ctx.prompts.secret('Client secret')
-      : (await readAll(ctx.runtime.stdin)).replace(/\r?\n$/, '');
+    // Refused, never stored changed: over the limit, not UTF-8, a NUL byte.
+    const refuse = (problem: string) => new UsageError(`refusing the client secret: ${problem}`, 'pipe the secret exactly as the provider issued it', 'invalid_value');
+    if (ctx.runtime.stdin.isTTY) clientSecret = await ctx.prompts.secret('Client secret');
+    else {
+      const piped = await readPiped(ctx.runtime.stdin, SECRET_VALUE_LIMIT + 2);
+      if (piped === undefined) throw refuse(`it is over the limit of ${formatSize(SECRET_VALUE_LIMIT)}`);
+      const text = decodeValue(piped);
+      if (text === undefined) throw refuse('it is not valid UTF-8');
+      clientSecret = text.replace(/\r?\n$/, '');
+    }
     if (!clientSecret) throw new UsageError('the client secret is empty', 'pipe it in: printf %s "$SECRET" | mcpkey oauth authorize NAME --client-id ID --client-secret-stdin', 'empty_value');
+    const problem = valueProblem(clientSecret);
+    if (problem) throw refuse(problem);
   }
   const clientMetadataUrl = ctx.runtime.env.MCPKEY_CLIENT_METADATA_URL || (await ctx.config()).clientMetadataUrl;
   const request = buildRequest(entry, options, { ...(clientSecret ? { clientSecret } : {}), ...(clientMetadataUrl ? { clientMetadataUrl } : {}) });
@@ -119,5 +130,7 @@ export async function runAuthorize(ctx: Context, name: string, options: Authoriz
 
 export function printAuthorize(summary: AuthorizeSummary, printer: Printer): void {
   const expiry = summary.expiresAt ? `, token valid until ${summary.expiresAt}` : '';
-  printer.success(`Authorized ${summary.server} at ${summary.issuer}${summary.scopes.length ? ` (${summary.scopes.join(' ')})` : ''}${expiry}`);
+  // The issuer and scopes are the authorization server's words: escaped, whatever the printer keeps.
+  const scopes = summary.scopes.length ? ` (${printable(summary.scopes.join(' '), 500)})` : '';
+  printer.success(`Authorized ${summary.server} at ${printable(summary.issuer, 500)}${scopes}${expiry}`);
 }

@@ -48,3 +48,22 @@ export async function readAll(stream: Readable): Promise<string> {
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/**
+ * A piped stdin's bytes, at most `limit` of them: `undefined` as soon as there are more, without
+ * reading on (`secret set < /dev/zero` stops at once).
+ */
+export async function readPiped(stream: Readable, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    if (total > limit) {
+      stream.destroy();
+      return undefined;
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, total);
+}

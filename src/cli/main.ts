@@ -1,4 +1,5 @@
 import { CliError, ExitCode } from '../core/errors.js';
+import { clip, escapeControls, safeJson } from '../core/text.js';
 import type { Runtime } from './io.js';
 import { version } from '../core/version.js';
 
@@ -13,8 +14,36 @@ function isCommanderError(error: unknown): error is CommanderLikeError {
   return error instanceof Error && typeof (error as Partial<CommanderLikeError>).code === 'string' && (error as Partial<CommanderLikeError>).code!.startsWith('commander.');
 }
 
+/**
+ * Commander's message without what was typed as a value: `--value=S3CRET` may be a secret put in the
+ * wrong place, and so may the value of an option refused for not being one of its choices.
+ */
+export function commanderMessage(message: string): string {
+  return clip(
+    message
+      .replace(/^error:\s*/, '')
+      .split('\n')[0]!
+      .replace(/'(-{1,2}[^'=\s]*)=[^']*'/g, "'$1=…'")
+      .replace(/'-([A-Za-z])[^'-][^']*'/g, "'-$1…'")
+      .replace(/ argument '[^']*' is invalid/, ' has an invalid value')
+      .replace(/ value '[^']*' is invalid/, ' value is invalid'),
+    200,
+  );
+}
+
+/** A non-mcpkey error's first line, without what Node quotes of the offending value ("Received '…'"). */
+function unexpectedMessage(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  return clip(message.replace(/\.?\s*Received\b.*$/s, ''), 200);
+}
+
 function commandPath(argv: string[]): string {
-  const words = argv.filter((word) => !word.startsWith('-')).slice(0, 2);
+  // Command words only: an argument may be a value typed in the wrong place.
+  const words: string[] = [];
+  for (const word of argv.filter((arg) => !arg.startsWith('-')).slice(0, 2)) {
+    if (!/^[a-z][a-z-]{0,20}$/.test(word)) break;
+    words.push(word);
+  }
   return ['mcpkey', ...words].join(' ');
 }
 
@@ -24,9 +53,10 @@ export function reportError(error: unknown, runtime: Runtime): number {
   const json = (end === -1 ? runtime.argv : runtime.argv.slice(0, end)).includes('--json');
   const write = (code: string, message: string, hint: string | undefined, exitCode: number) => {
     if (json) {
-      runtime.stderr.write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}), exitCode } })}\n`);
+      runtime.stderr.write(`${safeJson({ error: { code, message, ...(hint ? { hint } : {}), exitCode } })}\n`);
     } else {
-      runtime.stderr.write(`mcpkey: ${message}${hint ? ` — ${hint}` : ''}\n`);
+      // One line, and nothing in it a terminal would act on: messages may quote a server or a file.
+      runtime.stderr.write(`mcpkey: ${escapeControls(message)}${hint ? ` — ${escapeControls(hint)}` : ''}\n`);
     }
     return exitCode;
   };
@@ -35,12 +65,10 @@ export function reportError(error: unknown, runtime: Runtime): number {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     // `mcpkey secret` without a subcommand: the help already went to stderr.
     if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
-    const message = error.message.replace(/^error:\s*/, '').split('\n')[0]!;
-    return write(error.code.replace('commander.', ''), message, `see \`${commandPath(runtime.argv)} --help\``, ExitCode.usage);
+    return write(error.code.replace('commander.', ''), commanderMessage(error.message), `see \`${commandPath(runtime.argv)} --help\``, ExitCode.usage);
   }
-  if (runtime.env.MCPKEY_DEBUG) runtime.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return write('unexpected', `unexpected error: ${message}`, 'this is a bug; rerun with MCPKEY_DEBUG=1 and report it', ExitCode.unexpected);
+  if (runtime.env.MCPKEY_DEBUG) runtime.stderr.write(`${escapeControls((error as Error)?.stack ?? String(error), '\n')}\n`);
+  return write('unexpected', `unexpected error: ${unexpectedMessage(error)}`, 'this is a bug; rerun with MCPKEY_DEBUG=1 and report it', ExitCode.unexpected);
 }
 
 /** Runs one invocation and returns its exit code. Never calls process.exit: the bin shim does. */

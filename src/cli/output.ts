@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
+import { escapeControls, safeJson } from '../core/text.js';
 import type { OutputStream } from './io.js';
 
 export interface Printer {
@@ -14,6 +15,30 @@ export interface Printer {
   note(text: string): void;
   json(data: unknown): void;
   table(head: string[], rows: string[][]): void;
+  /**
+   * A command's own output (a secret's value, a tool's text): byte for byte to a pipe or a file; on a
+   * terminal, control characters other than newline and tab are shown as escapes. Followed by a newline.
+   */
+  raw(text: string): void;
+}
+
+/** The only escape sequences mcpkey writes itself: chalk's bold, dim, red, green and yellow (and their resets). */
+const OWN_STYLES = /\x1b\[(?:1|2|22|31|32|33|39)m/g;
+
+/**
+ * Text for a terminal: every control character a server, an authorization server or a file may have
+ * put into it is escaped (cursor moves, titles, OSC 52 clipboard writes, bidi overrides), except
+ * newlines and tabs, and except mcpkey's own colours when colour is on.
+ */
+export function screen(text: string, color: boolean, keep = '\n\t'): string {
+  if (!color) return escapeControls(text, keep);
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(OWN_STYLES)) {
+    out += escapeControls(text.slice(last, match.index), keep) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + escapeControls(text.slice(last), keep);
 }
 
 export function createPrinter(stdout: OutputStream, stderr: OutputStream, color: boolean): Printer {
@@ -23,13 +48,15 @@ export function createPrinter(stdout: OutputStream, stderr: OutputStream, color:
     color,
     tty,
     style,
-    line: (text = '') => stdout.write(`${text}\n`),
+    line: (text = '') => stdout.write(`${screen(text, color)}\n`),
     success: (text) => {
-      if (tty) stdout.write(`${style.green('✓')} ${text}\n`);
+      if (tty) stdout.write(`${style.green('✓')} ${screen(text, color)}\n`);
     },
-    warn: (text) => stderr.write(`${style.yellow('warning:')} ${text}\n`),
-    note: (text) => stderr.write(`${text}\n`),
-    json: (data) => stdout.write(`${JSON.stringify(data, null, 2)}\n`),
+    warn: (text) => stderr.write(`${style.yellow('warning:')} ${screen(text, color)}\n`),
+    note: (text) => stderr.write(`${screen(text, color)}\n`),
+    // Valid JSON, byte for byte the same values; only the characters a terminal would act on are \u-escaped.
+    json: (data) => stdout.write(`${safeJson(data, 2)}\n`),
+    raw: (text) => stdout.write(`${tty ? escapeControls(text, '\n\t') : text}\n`),
     table: (head, rows) => {
       if (rows.length === 0) return;
       // Borderless columns, like `gh` and `kubectl`: easy to read and to grep.
@@ -38,7 +65,8 @@ export function createPrinter(stdout: OutputStream, stderr: OutputStream, color:
         chars: BORDERLESS,
         style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
       });
-      table.push(...rows);
+      // A cell is one line: its newlines are escaped too.
+      table.push(...rows.map((row) => row.map((cell) => screen(cell, color, ''))));
       stdout.write(`${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`);
     },
   };

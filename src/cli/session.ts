@@ -51,9 +51,24 @@ export async function elicitationPolicy(ctx: Context, server: string, options: S
   return { mode, inputs, ask: terminalElicitation(ctx.runtime, server) };
 }
 
+/**
+ * `MCPKEY_REQUEST_TIMEOUT` (seconds): how long any one MCP request may wait for its answer, the
+ * same for `tools` and for the remote side of `run`. Default 60 s.
+ */
+export function requestTimeoutMs(env: Context['runtime']['env']): number | undefined {
+  const raw = env.MCPKEY_REQUEST_TIMEOUT;
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+    throw new UsageError('MCPKEY_REQUEST_TIMEOUT must be a number of seconds between 0 and 86400', 'e.g. MCPKEY_REQUEST_TIMEOUT=120', 'invalid_option');
+  }
+  return Math.round(seconds * 1000);
+}
+
 /** How the CLI reaches an entry: its secrets and OAuth grant, the era verdicts, `--protocol`. */
 export async function connectOptions(ctx: Context, entry: ResolvedEntry, secrets: Record<string, string>, protocol: string | undefined): Promise<ConnectOptions> {
   const [{ parseProtocolChoice }, { fileVerdictStore }] = await Promise.all([import('../core/protocol/revisions.js'), import('../core/protocol/verdicts.js')]);
+  const timeoutMs = requestTimeoutMs(ctx.runtime.env);
   return {
     entry,
     secrets,
@@ -63,6 +78,7 @@ export async function connectOptions(ctx: Context, entry: ResolvedEntry, secrets
     protocol: parseProtocolChoice(protocol),
     verdicts: fileVerdictStore(ctx.stateDir),
     clientVersion: version(),
+    ...(timeoutMs ? { timeoutMs } : {}),
   };
 }
 

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { readBoundedFile } from '../core/files.js';
+import { escapeControls } from '../core/text.js';
 import { BUILTIN_CATALOG } from '../core/catalog/builtin.js';
 import { configFile } from '../core/config/paths.js';
 import type { Runtime } from '../cli/io.js';
@@ -19,7 +21,8 @@ async function loadSpec(): Promise<SpecCommand> {
 /** The user's config, read directly: completion must never fail or prompt, so any problem means "no user entries". */
 async function userEntries(runtime: Runtime): Promise<Array<{ name: string; title?: string; secrets?: Array<{ name: string; description?: string }> }>> {
   try {
-    const data = JSON.parse(await readFile(configFile(runtime.env), 'utf8')) as { servers?: Record<string, { title?: string; secrets?: Array<{ name: string }> }> };
+    // A regular file of at most 10 MiB: a FIFO in its place must not hang the shell's completion.
+    const data = JSON.parse((await readBoundedFile(configFile(runtime.env))).toString('utf8')) as { servers?: Record<string, { title?: string; secrets?: Array<{ name: string }> }> };
     return Object.entries(data.servers ?? {}).map(([name, entry]) => ({ name, ...entry }));
   } catch {
     return [];
@@ -40,7 +43,8 @@ async function secretCandidates(runtime: Runtime): Promise<Candidate[]> {
   try {
     const { createOsKeychain, keychainService } = await import('../core/secrets/keychain.js');
     const { tryParseSecretName } = await import('../core/names.js');
-    for (const { account } of await createOsKeychain(keychainService(runtime.env)).entries()) {
+    // A shell waits for this: a keychain that does not answer gets seconds, not the usual half minute.
+    for (const { account } of await createOsKeychain(keychainService(runtime.env), { patienceMs: 3_000 }).entries()) {
       if (tryParseSecretName(account)) byName.set(account, byName.get(account) ?? 'in the keychain');
     }
   } catch {
@@ -126,7 +130,8 @@ export async function complete(words: string[], runtime: Runtime): Promise<numbe
     // typed --env-file: it checks that file before any of mcpkey runs, and exits 9 when it is missing.
     const result = await resolveCompletion(words[0] === '--' ? words.slice(1) : words, runtime);
     if (result === FILE_DIRECTIVE) runtime.stdout.write(`${FILE_DIRECTIVE}\n`);
-    else for (const { value, description } of result) runtime.stdout.write(description ? `${value}\t${description.replace(/\s+/g, ' ')}\n` : `${value}\n`);
+    // Titles come from config.json: no control character reaches the shell's completion menu.
+    else for (const { value, description } of result) runtime.stdout.write(description ? `${value}\t${escapeControls(description.replace(/\s+/g, ' '))}\n` : `${value}\n`);
   } catch {
     // A broken completion must never print errors into the user's command line.
   }

@@ -1,110 +1,157 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { CliError, ExitCode } from './errors.js';
+import { isMe, me, ownerAlive, readOwner, writeOwner, type Owner } from './lock-owner.js';
 
 export interface LockOptions {
-  /** Give up after this long. */
+  /** Give up after waiting this long for a lock whose owner is still running. */
   timeoutMs?: number;
-  /** A lock without a readable owner older than this is taken over (one whose owner died is taken over at once). */
+  /** A lock without a readable owner (left by an older mcpkey) older than this is taken over. Its owner's death is noticed at once. */
   staleMs?: number;
 }
 
-function processAlive(pid: number): boolean {
+/** A unique name beside the lock, for a lock being prepared or being removed; swept when its process is gone. */
+const scratch = (path: string) => `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+
+/**
+ * A lock is a directory holding its owner's record. It is prepared under a scratch name and renamed
+ * into place: rename is atomic, and fails when a lock (never empty) is already there, so a lock without
+ * its owner never exists, whenever a process dies.
+ */
+async function place(path: string): Promise<boolean> {
+  const staging = scratch(path);
+  await mkdir(staging, { mode: 0o700 });
   try {
-    process.kill(pid, 0);
+    await writeOwner(staging);
+    await rename(staging, path);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'ENOTDIR' || code === 'EISDIR') return false;
+    // Windows refuses to rename a directory onto another one with EPERM.
+    if (code === 'EPERM' && (await stat(path).then(() => true, () => false))) return false;
+    throw error;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
 }
 
-async function ownerOf(lockDir: string): Promise<number | undefined> {
+/**
+ * Takes a lock away in one step (renamed out of place, then deleted), so it never lingers without its
+ * owner. `expected`: remove it only if that is still its owner; a lock taken meanwhile is put back.
+ */
+async function remove(path: string, expected?: Owner): Promise<void> {
+  const trash = scratch(path);
   try {
-    const pid = Number.parseInt(await readFile(join(lockDir, 'owner'), 'utf8'), 10);
-    return Number.isFinite(pid) ? pid : undefined;
-  } catch {
-    return undefined;
+    await rename(path, trash);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
   }
+  if (expected) {
+    const owner = await readOwner(trash);
+    if (owner && (owner.pid !== expected.pid || owner.started !== expected.started)) {
+      await rename(trash, path).catch(() => undefined);
+    }
+  }
+  await rm(trash, { recursive: true, force: true });
 }
 
-/** A lock just taken is never judged stale: its owner may not have written its pid yet, or may have just released it. */
+/** A lock just taken is never judged by its age alone: an older mcpkey may not have written its owner yet. */
 const GRACE_MS = 1_000;
 
-/**
- * A lock left by a crashed process must not block everyone forever: it is stale when its owner is
- * gone, or, when no owner can be read, when it is older than `staleMs`. A live owner keeps its lock.
- */
-async function isStale(lockDir: string, staleMs: number): Promise<boolean> {
-  let age: number;
+type Holder = { kind: 'owner'; owner: Owner; alive: boolean } | { kind: 'unknown'; ageMs: number } | { kind: 'gone' };
+
+async function holderOf(path: string): Promise<Holder> {
+  const owner = await readOwner(path);
+  if (owner) return { kind: 'owner', owner, alive: isMe(owner) || (await ownerAlive(owner)) };
   try {
-    age = Date.now() - (await stat(lockDir)).mtimeMs;
+    return { kind: 'unknown', ageMs: Date.now() - (await stat(path)).mtimeMs };
   } catch {
-    return false; // already gone: just try again
+    return { kind: 'gone' };
   }
-  if (age < GRACE_MS) return false;
-  const pid = await ownerOf(lockDir);
-  if (pid !== undefined) return pid !== process.pid && !processAlive(pid);
-  return age > staleMs;
 }
 
+const isStale = (holder: Holder, staleMs: number) =>
+  (holder.kind === 'owner' && !holder.alive) || (holder.kind === 'unknown' && holder.ageMs > Math.max(staleMs, GRACE_MS));
+
 /**
- * Removes a stale lock. Many waiters may find the same stale lock at once; only the one holding the
- * takeover guard may remove it, and only after checking again that it is still the stale one, so a
- * waiter can never remove a lock that another waiter has just taken.
+ * Removes a stale lock. Many waiters may find the same stale lock at once; only the holder of the
+ * takeover guard (itself a lock, placed the same way) may remove it, after checking again that it is
+ * still stale, so a waiter never removes a lock another has just taken. A guard whose owner died is
+ * removed by the next waiter.
  */
-async function takeOver(lockDir: string, staleMs: number): Promise<boolean> {
-  const guard = `${lockDir}.takeover`;
-  try {
-    await mkdir(guard, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // A guard is held for microseconds; an old one belongs to a process that died while holding it.
-    const info = await stat(guard).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs > 5_000) await rm(guard, { recursive: true, force: true });
-    return false;
+async function takeOver(path: string, staleMs: number): Promise<void> {
+  const guard = `${path}.takeover`;
+  if (!(await place(guard))) {
+    const holder = await holderOf(guard);
+    if (isStale(holder, 5_000)) await remove(guard, holder.kind === 'owner' ? holder.owner : undefined);
+    return;
   }
   try {
-    if (!(await isStale(lockDir, staleMs))) return false;
-    await rm(lockDir, { recursive: true, force: true });
-    return true;
+    const holder = await holderOf(path);
+    if (isStale(holder, staleMs)) await remove(path, holder.kind === 'owner' ? holder.owner : undefined);
   } finally {
-    await rm(guard, { recursive: true, force: true });
+    await remove(guard, await me());
   }
 }
 
+/** Scratch directories of processes that died before renaming them into place or deleting them, and a dead takeover guard. */
+async function sweep(path: string): Promise<void> {
+  const guard = `${path}.takeover`;
+  const holder = await holderOf(guard);
+  if (holder.kind === 'owner' && !holder.alive) await remove(guard, holder.owner);
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = name.startsWith(prefix) && /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+    if (match && !(await ownerAlive({ pid: Number(match[1]) }))) await rm(join(dirname(path), name), { recursive: true, force: true });
+  }
+}
+
+function timedOut(lockDir: string, holder: Holder, waitedMs: number, staleMs: number): CliError {
+  const waited = `${Math.round(waitedMs / 1000)} s`;
+  if (holder.kind === 'owner') {
+    return new CliError(`timed out after ${waited} waiting for the lock ${lockDir} (held by process ${holder.owner.pid}, still running)`, {
+      code: 'lock_timeout',
+      exitCode: ExitCode.config,
+      // Never advise removing it: the owner is alive, and two owners would undo each other's work.
+      hint: `process ${holder.owner.pid} is still working: wait for it and try again, or stop that process; mcpkey takes ${lockDir} over by itself once its owner has exited`,
+    });
+  }
+  return new CliError(`timed out after ${waited} waiting for the lock ${lockDir} (no owner recorded)`, {
+    code: 'lock_timeout',
+    exitCode: ExitCode.config,
+    hint: `mcpkey takes ${lockDir} over by itself once it is ${Math.round(staleMs / 1000)} s old: try again then`,
+  });
+}
+
 /**
- * Cross-process mutual exclusion: `mkdir` is atomic on every platform and file system we run on,
- * so the process that creates the directory owns the lock.
+ * Cross-process mutual exclusion around `fn`. Waits while the owner is alive (up to `timeoutMs`), takes
+ * over at once a lock whose owner has died, and releases the lock however `fn` ends.
  */
 export async function withLock<T>(path: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const lockDir = `${path}.lock`;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const staleMs = options.staleMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
   let delay = 5;
-  for (;;) {
-    try {
-      await mkdir(lockDir, { mode: 0o700 });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if ((await isStale(lockDir, staleMs)) && (await takeOver(lockDir, staleMs))) continue;
-      if (Date.now() > deadline) {
-        const pid = await ownerOf(lockDir);
-        throw new CliError(`timed out waiting for the lock ${lockDir}${pid ? ` (held by process ${pid})` : ''}`, {
-          code: 'lock_timeout',
-          exitCode: ExitCode.config,
-          hint: `if no other mcpkey is running, remove ${lockDir} and try again`,
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 100);
+  while (!(await place(lockDir))) {
+    const holder = await holderOf(lockDir);
+    if (isStale(holder, staleMs)) {
+      await takeOver(lockDir, staleMs);
+      continue;
     }
+    if (Date.now() - started > timeoutMs) throw timedOut(lockDir, holder, Date.now() - started, staleMs);
+    await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * delay));
+    // Quick at first (config writes take milliseconds), then gentler for a long holder (an OAuth refresh).
+    delay = Math.min(delay * 2, Date.now() - started < 2_000 ? 100 : 250);
   }
   try {
-    await writeFile(join(lockDir, 'owner'), String(process.pid), { mode: 0o600 });
+    await sweep(lockDir);
     return await fn();
   } finally {
-    await rm(lockDir, { recursive: true, force: true });
+    await remove(lockDir, await me());
   }
 }

@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { clip, escapeControls } from './text.js';
 
 /** Server names: what users type after `mcpkey server ...` and before the dot of a secret. */
 const SERVER_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -63,6 +64,5 @@ export function mechanicalEnvName(secretName: string): string {
 
 /** Names echo user input; keep control characters out of the terminal. */
 export function printable(text: string, max = 80): string {
-  const clipped = text.length > max ? `${text.slice(0, max - 3)}...` : text;
-  return clipped.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escapeControls(clip(text, max));
 }

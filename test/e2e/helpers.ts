@@ -15,7 +15,8 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  input?: string;
+  /** Bytes for stdin (a Buffer for bytes that are not UTF-8). */
+  input?: string | Buffer;
   env?: Record<string, string | undefined>;
   cwd?: string;
   timeoutMs?: number;

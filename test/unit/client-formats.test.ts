@@ -166,7 +166,7 @@ describe('parseClientFile', () => {
   });
 
   it('refuses invalid JSON, a non-object and a servers key that is not an object', () => {
-    expect(parseClientFile('{"mcpServers": {},}', 'cursor')).toMatchObject({ ok: false, problem: expect.stringMatching(/^it is not valid JSON \(/) });
+    expect(parseClientFile('{"mcpServers": {},}', 'cursor')).toMatchObject({ ok: false, problem: 'it is not valid JSON at line 1, column 19: expected a double-quoted property name' });
     expect(parseClientFile('[]', 'cursor')).toEqual({ ok: false, problem: 'it is not a JSON object' });
     expect(parseClientFile('null', 'cursor')).toEqual({ ok: false, problem: 'it is not a JSON object' });
     expect(parseClientFile('{"mcpServers": []}', 'cursor')).toEqual({ ok: false, problem: '"mcpServers" is not an object' });

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../src/core/errors.js';
+import { ConfigError, NotFoundError } from '../../src/core/errors.js';
 import { DEFAULT_ENV_FILE, loadEnvFile, locateEnvFile, malformedLines, type EnvFile } from '../../src/core/secrets/env-file.js';
 
 let dir: string;
@@ -143,8 +143,10 @@ describe('loadEnvFile', () => {
     await mkdir(path);
     await chmod(path, 0o700);
     const error = await loadEnvFile({ path, explicit: false }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NotFoundError);
-    expect((error as NotFoundError).code).toBe('env_file_unreadable');
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('env_file_unreadable');
+    expect((error as ConfigError).exitCode).toBe(6);
+    expect((error as ConfigError).message).toContain('it is a directory');
   });
 });
 

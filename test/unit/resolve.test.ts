@@ -150,15 +150,24 @@ describe('SecretResolver.resolve order', () => {
     await expect(r.resolve('acme.key')).resolves.toEqual({ name: 'acme.key', value: 'k', source: 'keychain' });
   });
 
-  it('asks the keychain only when needed, and lists it only once', async () => {
-    const keychain = new MemoryKeychain({ 'a.x': '1', 'b.y': '2' });
+  it('asks the keychain only when needed: one read per secret, then one listing for a command that looks at many', async () => {
+    const keychain = new MemoryKeychain({ 'a.x': '1', 'b.y': '2', 'd.w': '4' });
+    let reads = 0;
+    const get = keychain.get.bind(keychain);
+    keychain.get = async (account) => ((reads += 1), get(account));
     const r = resolver({ env: { NEON_API_KEY: 'env' }, keychain });
     await r.resolve('neon.api_key');
-    expect(keychain.entriesCalls).toBe(0);
+    expect([reads, keychain.entriesCalls]).toEqual([0, 0]);
     await r.resolve('a.x');
+    await r.resolve('a.x');
+    expect([reads, keychain.entriesCalls]).toEqual([1, 0]);
     await r.resolve('b.y');
     await r.resolve('c.z');
-    expect(keychain.entriesCalls).toBe(1);
+    expect([reads, keychain.entriesCalls]).toEqual([3, 0]);
+    await expect(r.resolve('d.w')).resolves.toMatchObject({ value: '4', source: 'keychain' });
+    await r.resolve('e.v');
+    await r.resolve('f.u');
+    expect([reads, keychain.entriesCalls]).toEqual([3, 1]);
   });
 });
 
@@ -237,7 +246,9 @@ describe('keychain unavailable', () => {
   it('other keychain failures are not swallowed', async () => {
     const broken: KeychainStore = {
       service: 'x',
-      get: async () => undefined,
+      get: async () => {
+        throw new TypeError('a programming error');
+      },
       set: async () => undefined,
       delete: async () => false,
       entries: async () => {
@@ -246,6 +257,7 @@ describe('keychain unavailable', () => {
     };
     const r = resolver({ keychain: broken });
     await expect(r.resolve('acme.key')).rejects.toThrow(TypeError);
+    await expect(r.knownNames()).rejects.toThrow(TypeError);
     expect(r.keychainError).toBeUndefined();
   });
 });

@@ -21,12 +21,12 @@ describe('launchSpec / fillTemplate', () => {
 
   it('puts secrets and the entry env in the environment; argv only where ${VAR} says so', () => {
     const spec = launchSpec(stdioEntry, { NEON_API_KEY: 'k' }, { PATH: '/bin', MODE: 'overridden?' });
-    expect(spec).toEqual({ command: 'npx', args: ['-y', 'server', 'start', 'k'], env: { PATH: '/bin', MODE: 'x', NEON_API_KEY: 'k' } });
+    expect(spec).toEqual({ command: 'npx', args: ['-y', 'server', 'start', 'k'], env: { PATH: '/bin', MODE: 'x', NEON_API_KEY: 'k' }, secretOf: { NEON_API_KEY: 'neon.api_key' } });
   });
 
   it('runs the override command with the same environment', () => {
     const spec = launchSpec(stdioEntry, { NEON_API_KEY: 'k' }, {}, ['my-neon', '--flag']);
-    expect(spec).toEqual({ command: 'my-neon', args: ['--flag'], env: { MODE: 'x', NEON_API_KEY: 'k' } });
+    expect(spec).toEqual({ command: 'my-neon', args: ['--flag'], env: { MODE: 'x', NEON_API_KEY: 'k' }, secretOf: { NEON_API_KEY: 'neon.api_key' } });
   });
 });
 

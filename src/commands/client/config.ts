@@ -1,4 +1,4 @@
-import { chmod, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { Argument, Option, type Command } from 'commander';
@@ -6,9 +6,10 @@ import { action, examples } from '../../cli/action.js';
 import { completing } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import { writeFileAtomic } from '../../core/atomic.js';
+import { removeStaleTemps, writeFileAtomic } from '../../core/atomic.js';
 import { findEntry } from '../../core/catalog/index.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
+import { backUp, pruneBackups } from '../../core/clients/backups.js';
 import {
   buildClientEntry,
   buildSnippet,
@@ -24,6 +25,7 @@ import {
 } from '../../core/clients/formats.js';
 import type { Env } from '../../core/config/paths.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
+import { decodeUtf8, fileProblem, readBoundedFile } from '../../core/files.js';
 import { assertServerName, printable } from '../../core/names.js';
 
 export interface ClientConfigOptions {
@@ -49,8 +51,8 @@ export interface ClientServerResult {
   entry: ClientEntry;
   /** How the client reaches the server: `mcpkey run NAME`, or its own HTTP client with mcpkey as headers helper. */
   via: 'run' | 'headers-helper';
-  /** Only when the file was written. */
-  action?: 'added' | 'replaced';
+  /** Only with --write: unchanged when the file already had exactly this entry. */
+  action?: 'added' | 'replaced' | 'unchanged';
 }
 
 export interface ClientConfigResult {
@@ -59,6 +61,8 @@ export interface ClientConfigResult {
   /** The top-level key the servers go under: "mcpServers", or "servers" for VS Code. */
   serversKey: string;
   written: boolean;
+  /** With --write: the file already said all of it, so it was left as it was (no backup either). */
+  unchanged?: boolean;
   servers: ClientServerResult[];
   /** The object to merge into the file. */
   snippet: Record<string, unknown>;
@@ -73,8 +77,7 @@ function showPath(path: string): string {
 }
 
 function fileError(file: string, verb: string, error: unknown): ConfigError {
-  const code = (error as NodeJS.ErrnoException).code ?? 'error';
-  return new ConfigError(`cannot ${verb} ${showPath(file)} (${code})`, `check the path and its permissions, or choose another file with --file`, 'client_config_unwritable');
+  return new ConfigError(`cannot ${verb} ${showPath(file)} (${fileProblem(error)})`, `check the path and its permissions, or choose another file with --file`, 'client_config_unwritable');
 }
 
 function selectNames(names: string[], enabled: readonly string[]): string[] {
@@ -93,44 +96,26 @@ function resolveCommand(raw: string | undefined): string {
   return command;
 }
 
-async function readExisting(file: string): Promise<{ bytes: Buffer; mode: number; target: string } | undefined> {
-  let target: string;
+/** Where writes go: through a symbolic link (dotfile managers), instead of replacing the link with a file. */
+async function targetOf(file: string): Promise<string | undefined> {
   try {
-    // Write through a symbolic link (dotfile managers), instead of replacing the link with a file.
-    target = await realpath(file);
+    return await realpath(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw fileError(file, 'read', error);
   }
+}
+
+/** The file's bytes and mode: a regular file of at most 10 MiB (a FIFO or a device is refused unread). */
+async function readExisting(file: string, target: string): Promise<{ bytes: Buffer; mode: number }> {
   try {
-    const info = await stat(target);
-    if (!info.isFile()) throw new ConfigError(`${showPath(file)} is not a file`, 'choose the file itself with --file', 'client_config_invalid');
-    return { bytes: await readFile(target), mode: info.mode & 0o777, target };
+    const bytes = await readBoundedFile(target);
+    return { bytes, mode: (await stat(target)).mode & 0o777 };
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTREG' || code === 'EFBIG') throw new ConfigError(`${showPath(file)} cannot be updated: ${fileProblem(error)}`, 'choose the file itself with --file', 'client_config_invalid');
     throw fileError(file, 'read', error);
   }
-}
-
-function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
-/** Copies the original bytes to `<file>.bak`, or `<file>.<timestamp>.bak` when that exists; never overwrites one. */
-async function backUp(file: string, bytes: Buffer, mode: number, now: () => Date): Promise<string> {
-  const candidates = [`${file}.bak`, `${file}.${stamp(now())}.bak`];
-  for (let n = 2; n <= 100; n += 1) candidates.push(`${file}.${stamp(now())}-${n}.bak`);
-  for (const candidate of candidates) {
-    try {
-      await writeFile(candidate, bytes, { flag: 'wx', mode });
-      await chmod(candidate, mode);
-      return candidate;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw fileError(candidate, 'write the backup', error);
-    }
-  }
-  throw new ConfigError(`cannot find a free backup name next to ${showPath(file)}`, 'remove old .bak files', 'client_config_unwritable');
 }
 
 export async function configureClient(client: string, names: string[], options: ClientConfigOptions, deps: ClientConfigDeps): Promise<ClientConfigResult> {
@@ -162,10 +147,20 @@ export async function configureClient(client: string, names: string[], options: 
 
   const servers: ClientServerResult[] = entries.map(({ name, entry, via }) => ({ name, entry, via }));
   const result: ClientConfigResult = { client, file, serversKey: format.serversKey, written: false, servers, snippet, notes };
+
+  const found = await targetOf(file);
+  const target = found ?? file;
+  // Whatever a crash left behind at the rename step goes first; it may hold other servers' tokens.
+  await removeStaleTemps(target).catch(() => undefined);
   if (!options.write) return result;
 
-  const existing = await readExisting(file);
-  const parsed = parseClientFile(existing?.bytes.toString('utf8'), client);
+  const existing = found ? await readExisting(file, found) : undefined;
+  const text = existing ? decodeUtf8(existing.bytes) : undefined;
+  if (existing && text === undefined) {
+    // Rewriting it would turn its other bytes into U+FFFD: someone's values, changed without a word.
+    throw new ConfigError(`${showPath(file)} cannot be updated: it is not UTF-8 text`, 'fix the file, or paste the snippet (printed without --write) by hand', 'client_config_invalid');
+  }
+  const parsed = parseClientFile(text, client);
   if (!parsed.ok) {
     throw new ConfigError(
       `${showPath(file)} cannot be updated: ${parsed.problem}`,
@@ -177,13 +172,22 @@ export async function configureClient(client: string, names: string[], options: 
   }
   const merged = mergeClientFile(parsed.data, client, entries);
   for (const server of servers) server.action = merged.actions[server.name];
+  if (existing && servers.every((server) => server.action === 'unchanged')) {
+    // Nothing to say that the file does not say already: no backup, no write, no new modification time.
+    result.unchanged = true;
+    return result;
+  }
 
-  const target = existing?.target ?? file;
   try {
     if (existing) {
-      result.backup = await backUp(file, existing.bytes, existing.mode, deps.now ?? (() => new Date()));
+      const backup = await backUp(file, existing.bytes, existing.mode, deps.now ?? (() => new Date())).catch((error: unknown) => {
+        throw fileError((error as { path?: string }).path ?? file, 'write the backup', error);
+      });
+      if (!backup) throw new ConfigError(`cannot find a free backup name next to ${showPath(file)}`, 'remove old .bak files', 'client_config_unwritable');
+      result.backup = backup;
+      await pruneBackups(file);
       // Someone (the client itself, an editor) changed the file since we read it: stop rather than lose that.
-      const again = await readFile(target);
+      const again = await readBoundedFile(target);
       if (!again.equals(existing.bytes)) {
         throw new ConfigError(`${showPath(file)} changed while mcpkey was updating it`, 'nothing was written; run the command again', 'client_config_changed');
       }
@@ -201,6 +205,12 @@ export async function configureClient(client: string, names: string[], options: 
 export function printClientConfig(result: ClientConfigResult, printer: Printer): void {
   const format = CLIENT_FORMATS[result.client];
   for (const note of result.notes) printer.note(`note: ${note}`);
+  if (result.unchanged) {
+    const names = result.servers.map((server) => server.name).join(', ');
+    printer.success(`${showPath(result.file)}: already up to date (${names})`);
+    if (!printer.tty) printer.note(`${showPath(result.file)} is already up to date (${names}); nothing was written`);
+    return;
+  }
   if (!result.written) {
     printer.json(result.snippet);
     printer.note(`Merge this into ${showPath(result.file)} under "${result.serversKey}", or run again with --write to do it.`);

@@ -4,11 +4,13 @@ import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { usesOAuth, type OAuthState } from '../../core/auth/classify.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
-import type { OAuthStore } from '../../core/oauth/store.js';
+import type { OAuthStore, StoredGrant } from '../../core/oauth/store.js';
+import { isKeychainError } from '../../core/secrets/keychain-errors.js';
 
 export interface OAuthListItem {
   name: string;
-  status: OAuthState;
+  /** `unknown`: the keychain, where grants live, could not be read (see `warnings`). */
+  status: OAuthState | 'unknown';
   issuer?: string;
   /** ISO 8601. */
   expiresAt?: string;
@@ -18,11 +20,28 @@ export interface OAuthListItem {
   client?: string;
 }
 
-export async function listGrants(deps: { catalog: readonly ResolvedEntry[]; store: OAuthStore; now?: () => number }): Promise<{ servers: OAuthListItem[] }> {
+export interface OAuthList {
+  servers: OAuthListItem[];
+  warnings: string[];
+}
+
+/**
+ * Like every listing, it shows what it can: without a keychain the OAuth servers are still listed,
+ * with status `unknown` and a warning, and the command succeeds.
+ */
+export async function listGrants(deps: { catalog: readonly ResolvedEntry[]; store: OAuthStore; now?: () => number }): Promise<OAuthList> {
   const now = deps.now ?? Date.now;
-  const grants = await deps.store.grants();
+  let grants: StoredGrant[] = [];
+  const warnings: string[] = [];
+  try {
+    grants = await deps.store.grants();
+  } catch (error) {
+    if (!isKeychainError(error)) throw error;
+    warnings.push(`${error.message}; the grants could not be read, so every status is unknown`);
+  }
   const names = new Set([...deps.catalog.filter(usesOAuth).map((entry) => entry.name), ...grants.map((grant) => grant.server)]);
   const servers = [...names].sort().map((name): OAuthListItem => {
+    if (warnings.length > 0) return { name, status: 'unknown', scopes: [] };
     const grant = grants.find((candidate) => candidate.server === name);
     const status = deps.store.describe(grant);
     return {
@@ -34,7 +53,7 @@ export async function listGrants(deps: { catalog: readonly ResolvedEntry[]; stor
       ...(grant ? { client: grant.client } : {}),
     };
   });
-  return { servers };
+  return { servers, warnings };
 }
 
 function relative(seconds: number): string {
@@ -43,9 +62,10 @@ function relative(seconds: number): string {
   return seconds >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-export function printGrants(result: { servers: OAuthListItem[] }, printer: Printer): void {
+export function printGrants(result: OAuthList, printer: Printer): void {
+  for (const warning of result.warnings) printer.warn(warning);
   const { style } = printer;
-  const colour = (status: OAuthState) =>
+  const colour = (status: OAuthListItem['status']) =>
     status === 'authorized' ? style.green(status) : status === 'not-authorized' ? style.dim(status) : style.yellow(status);
   printer.table(
     ['name', 'status', 'expires', 'issuer', 'scopes'],

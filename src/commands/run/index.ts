@@ -13,11 +13,12 @@ export async function runServer(ctx: Context, name: string, override: string[], 
   const { resolveEntrySecrets, launchSpec, launch } = await import('../../core/run/launch.js');
   const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
   if (entry.transport.type === 'remote' && override.length === 0) {
-    const [{ runBridge }, { connectEntry }, { validGrant }, { usesOAuth }] = await Promise.all([
+    const [{ runBridge }, { connectEntry }, { validGrant }, { usesOAuth }, { REQUEST_TIMEOUT_MS }] = await Promise.all([
       import('../../core/protocol/bridge.js'),
       import('../../core/run/connect.js'),
       import('../../core/oauth/tokens.js'),
       import('../../core/auth/classify.js'),
+      import('../../core/protocol/connection.js'),
     ]);
     const connect = await connectOptions(ctx, entry, secrets, options.protocol);
     // Fail before the client starts talking when there is no grant at all.
@@ -30,6 +31,8 @@ export async function runServer(ctx: Context, name: string, override: string[], 
           elicitation: { mode: 'decline', inputs: {} },
           ...(relayElicitation ? { relayElicitation } : {}),
         }),
+      // The remote side waits as long as `tools` would for each answer (MCPKEY_REQUEST_TIMEOUT).
+      requestTimeoutMs: connect.timeoutMs ?? REQUEST_TIMEOUT_MS,
       stdin: ctx.runtime.stdin,
       // The real process.stdout (a Writable) outside tests.
       stdout: ctx.runtime.stdout as unknown as Writable,

@@ -24,8 +24,9 @@ export function registerGet(parent: Command, runtime: Runtime): void {
     .action(
       action(runtime, async (ctx, [name]) => {
         const found = await getSecret(name!, { resolver: await ctx.resolver() });
-        // The one place a value is printed; exactly one newline, which `secret set` strips again.
-        runtime.stdout.write(`${found.value}\n`);
+        // The one place a value is printed; exactly one newline, which `secret set` strips again. To a
+        // pipe byte for byte; on a terminal its control characters are shown escaped, never acted on.
+        ctx.printer.raw(found.value);
       }),
     );
 }

@@ -2,20 +2,22 @@ import type { Command } from 'commander';
 import { action, examples } from '../../cli/action.js';
 import { secretArgument } from '../../cli/complete-kinds.js';
 import type { Context } from '../../cli/context.js';
-import { readAll, type Runtime } from '../../cli/io.js';
+import { readPiped, type Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import type { Prompts } from '../../cli/prompts.js';
 import { UsageError } from '../../core/errors.js';
+import { formatSize, SECRET_VALUE_LIMIT } from '../../core/limits.js';
 import { parseSecretName } from '../../core/names.js';
 import type { KeychainStore } from '../../core/secrets/keychain.js';
 import type { SecretResolver, SecretSource } from '../../core/secrets/resolve.js';
+import { assertStorableValue, decodeValue } from '../../core/secrets/value.js';
 
 export interface SetSecretDeps {
   keychain: KeychainStore;
   resolver: SecretResolver;
   prompts: Prompts;
-  /** Piped stdin, or undefined when stdin is a terminal. */
-  readStdin: (() => Promise<string>) | undefined;
+  /** Piped stdin's bytes (undefined past the limit it was given), or undefined when stdin is a terminal. */
+  readStdin: ((limit: number) => Promise<Buffer | undefined>) | undefined;
   warn: (text: string) => void;
   tty: boolean;
 }
@@ -38,14 +40,18 @@ export async function setSecret(spec: string, deps: SetSecretDeps): Promise<SetS
       deps.warn('a value on the command line lands in your shell history; prefer a pipe or the prompt');
     }
   } else if (deps.readStdin) {
+    // Room for the limit and the trailing newline; more is refused without reading on.
+    const bytes = await deps.readStdin(SECRET_VALUE_LIMIT + 2);
+    if (bytes === undefined) throw new UsageError(`refusing to store the value for ${name}: it is over the limit of ${formatSize(SECRET_VALUE_LIMIT)}`, `secrets are text of at most ${formatSize(SECRET_VALUE_LIMIT)}; a larger file belongs on disk, with its path as the secret`, 'invalid_value');
+    const text = decodeValue(bytes);
+    if (text === undefined) throw new UsageError(`refusing to store the value for ${name}: it is not valid UTF-8`, 'mcpkey stores text exactly; encode binary values (e.g. base64) first', 'invalid_value');
     // One trailing newline comes from `echo` or a file's last line; any other is part of the value.
-    value = (await deps.readStdin()).replace(/\r?\n$/, '');
+    value = text.replace(/\r?\n$/, '');
   } else {
     value = await deps.prompts.secret(`Value for ${name}`);
   }
-  if (value === '') {
-    throw new UsageError(`refusing to store an empty value for ${name}`, `pipe the value in (e.g. printf %s "$KEY" | mcpkey secret set ${name}) or delete the secret instead`, 'empty_value');
-  }
+  // Empty, not UTF-8 (U+FFFD from the command line or a terminal), a NUL byte, over 64 KiB: refused, never changed.
+  assertStorableValue(name, value);
   const replaced = (await deps.keychain.get(name)) !== undefined;
   await deps.keychain.set(name, value);
   const shadow = deps.resolver.fromEnv(name) ?? deps.resolver.fromEnvFile(name);
@@ -79,7 +85,7 @@ export function registerSet(parent: Command, runtime: Runtime): void {
           keychain: ctx.keychain,
           resolver: await ctx.resolver(),
           prompts: ctx.prompts,
-          readStdin: runtime.stdin.isTTY ? undefined : () => readAll(runtime.stdin),
+          readStdin: runtime.stdin.isTTY ? undefined : (limit) => readPiped(runtime.stdin, limit),
           warn: ctx.printer.warn,
           tty: runtime.stderr.isTTY === true,
         });

@@ -34,12 +34,14 @@ export interface AddResult {
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function parseRemoteUrl(raw: string): string {
-  if (!URL.canParse(raw)) throw new UsageError(`invalid URL "${printable(raw)}"`, 'give the full URL of the MCP endpoint, e.g. https://mcp.example.com/mcp', 'invalid_url');
+  // Never echoed whole: a query (?api_key=…) or an unparsable string may be a credential.
+  if (!URL.canParse(raw)) throw new UsageError('invalid --url: not a URL', 'give the full URL of the MCP endpoint, e.g. https://mcp.example.com/mcp', 'invalid_url');
   const url = new URL(raw);
   // Checked first, so that a refused URL is never echoed with its password.
   if (url.username || url.password) throw new UsageError('the URL must not contain credentials', 'store them with --secret and a --header template instead', 'insecure_url');
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    throw new UsageError(`refusing ${url.protocol}// URL ${printable(raw)}`, 'remote servers must use https (plain http is allowed only on localhost)', 'insecure_url');
+    const shown = url.protocol === 'http:' ? `${url.origin}${url.pathname}` : `${url.protocol}//`;
+    throw new UsageError(`refusing ${url.protocol}// URL ${printable(shown)}`, 'remote servers must use https (plain http is allowed only on localhost)', 'insecure_url');
   }
   return url.href;
 }
@@ -50,7 +52,7 @@ function parseSecret(serverName: string, raw: string): SecretSpec {
   const full = key.startsWith(`${serverName}.`) ? key : `${serverName}.${key}`;
   const { name } = parseSecretName(full);
   const env = colon === -1 ? mechanicalEnvName(name) : raw.slice(colon + 1);
-  if (!isValidEnvName(env)) throw new UsageError(`invalid environment variable name "${printable(env)}" in --secret ${printable(raw)}`, 'use letters, digits and _, e.g. --secret api_key:MY_API_KEY', 'invalid_env_name');
+  if (!isValidEnvName(env)) throw new UsageError(`invalid environment variable name in --secret ${printable(key)}:…`, 'use letters, digits and _, e.g. --secret api_key:MY_API_KEY', 'invalid_env_name');
   return { name, env, description: `${name} (added by you)` };
 }
 
@@ -60,7 +62,9 @@ function parsePairs(values: string[], separator: string, flag: string, validate?
     const at = raw.indexOf(separator);
     const key = at <= 0 ? '' : raw.slice(0, at).trim();
     if (key === '' || (validate && !validate(key))) {
-      throw new UsageError(`invalid ${flag} "${printable(raw.slice(0, 40))}"`, flag === '--env' ? 'use --env NAME=VALUE' : 'use --header "Name: value"', 'invalid_option');
+      // Only the name is shown, when there is one: the rest (or the whole, without a separator) may be a credential.
+      const shown = at > 0 && key !== '' ? ` "${printable(key, 40)}${separator}…"` : '';
+      throw new UsageError(`invalid ${flag}${shown}`, flag === '--env' ? 'use --env NAME=VALUE' : 'use --header "Name: value"', 'invalid_option');
     }
     result[key] = raw.slice(at + separator.length).trim();
   }

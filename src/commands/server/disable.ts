@@ -6,17 +6,27 @@ import type { Printer } from '../../cli/output.js';
 import { findEntry } from '../../core/catalog/index.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
 import type { ConfigData } from '../../core/config/store.js';
+import { CliError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
+import type { ForgetResult } from '../../core/oauth/store.js';
 import type { KeychainStore } from '../../core/secrets/keychain.js';
+import { isKeychainError } from '../../core/secrets/keychain-errors.js';
 
-/** Clears an OAuth grant; a no-op until grants exist. */
-export type GrantClearer = (server: string) => Promise<boolean>;
+/** Forgets a server's OAuth grant, and its dynamic registration unless other grants use it. */
+export type GrantForgetter = (server: string) => Promise<ForgetResult>;
 
 export interface DisableResult {
   name: string;
   wasEnabled: boolean;
   grantCleared: boolean;
+  /** The dynamic client registration the grant used was deleted (no other grant uses it). */
+  clientDeleted: boolean;
+  /** Other servers whose grants use the same registration, which is therefore kept. */
+  clientSharedWith: string[];
   purged: string[];
+  /** What could not be done because the keychain could not be used (the config change is done). */
+  notDone: string[];
+  keychainError?: CliError;
 }
 
 export async function disableServer(
@@ -25,7 +35,7 @@ export async function disableServer(
   deps: {
     catalog: readonly ResolvedEntry[];
     keychain: KeychainStore;
-    clearGrant: GrantClearer;
+    forgetGrant: GrantForgetter;
     updateConfig: <T>(mutate: (config: ConfigData) => T) => Promise<T>;
   },
 ): Promise<DisableResult> {
@@ -35,18 +45,64 @@ export async function disableServer(
     if (index !== -1) config.enabled.splice(index, 1);
     return index !== -1;
   });
-  const grantCleared = await deps.clearGrant(entry.name);
-  const purged: string[] = [];
-  if (options.purge) {
-    for (const secret of entry.secrets) if (await deps.keychain.delete(secret.name)) purged.push(secret.name);
+  const result: DisableResult = { name: entry.name, wasEnabled, grantCleared: false, clientDeleted: false, clientSharedWith: [], purged: [], notDone: [] };
+  // The config change stands on its own; what needs the keychain is done next, and what fails is reported.
+  const steps: Array<[string, () => Promise<void>]> = [];
+  // Only a remote server can hold an OAuth grant: a local one costs no keychain round trip.
+  if (entry.transport.type === 'remote') {
+    steps.push([
+      'its OAuth grant',
+      async () => {
+        const forgot = await deps.forgetGrant(entry.name);
+        Object.assign(result, { grantCleared: forgot.grantDeleted, clientDeleted: forgot.clientDeleted, clientSharedWith: forgot.clientSharedWith });
+      },
+    ]);
   }
-  return { name: entry.name, wasEnabled, grantCleared, purged };
+  if (options.purge) {
+    for (const secret of entry.secrets) {
+      steps.push([secret.name, async () => void ((await deps.keychain.delete(secret.name)) && result.purged.push(secret.name))]);
+    }
+  }
+  for (const [what, step] of steps) {
+    if (result.keychainError) {
+      result.notDone.push(what);
+      continue;
+    }
+    try {
+      await step();
+    } catch (error) {
+      if (!isKeychainError(error)) throw error;
+      result.keychainError = error;
+      result.notDone.push(what);
+    }
+  }
+  return result;
 }
 
 export function printDisable(result: DisableResult, printer: Printer): void {
   printer.success(result.wasEnabled ? `Disabled ${result.name}` : `${result.name} was not enabled`);
   if (result.grantCleared) printer.success(`Removed the OAuth grant of ${result.name}`);
+  if (result.clientSharedWith.length > 0) {
+    printer.note(`Kept the client registration ${result.name} used: ${result.clientSharedWith.join(', ')} still use${result.clientSharedWith.length === 1 ? 's' : ''} it`);
+  }
   for (const name of result.purged) printer.success(`Deleted ${name} from the keychain`);
+}
+
+/**
+ * Exit code 5 when a keychain step failed, like every command that needed the keychain and could not
+ * use it; the message says first what was done.
+ */
+export function partialFailure(result: DisableResult, options: { purge?: boolean }): CliError | undefined {
+  const error = result.keychainError;
+  if (!error) return undefined;
+  const done = result.wasEnabled ? `${result.name} is disabled` : `${result.name} was not enabled`;
+  const again = `mcpkey server disable ${result.name}${options.purge ? ' --purge' : ''}`;
+  return new CliError(`${done}, but ${result.notDone.join(', ')} could not be removed from the keychain: ${error.message}`, {
+    code: error.code,
+    exitCode: error.exitCode,
+    hint: `${error.hint ? `${error.hint}; then ` : ''}run \`${again}\` again to finish`,
+    cause: error,
+  });
 }
 
 export function registerDisable(parent: Command, runtime: Runtime): void {
@@ -61,10 +117,12 @@ export function registerDisable(parent: Command, runtime: Runtime): void {
         const result = await disableServer(name!, options, {
           catalog: await ctx.catalog(),
           keychain: ctx.keychain,
-          clearGrant: (server) => ctx.grants.clear(server),
+          forgetGrant: (server) => ctx.grants.forget(server),
           updateConfig: ctx.updateConfig,
         });
         printDisable(result, ctx.printer);
+        const failure = partialFailure(result, options);
+        if (failure) throw failure;
       }),
     );
 }

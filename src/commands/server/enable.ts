@@ -9,6 +9,7 @@ import { findEntry } from '../../core/catalog/index.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
 import type { ConfigData } from '../../core/config/store.js';
 import { NotReadyError, UsageError } from '../../core/errors.js';
+import { assertStorableValue } from '../../core/secrets/value.js';
 import { assertServerName } from '../../core/names.js';
 import type { KeychainStore } from '../../core/secrets/keychain.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
@@ -52,6 +53,8 @@ export async function enableServer(name: string, deps: EnableDeps): Promise<Enab
       const hint = secret.url ? ` (get one at ${secret.url})` : '';
       const value = await deps.prompts.secret(`${secret.description} for ${secret.name}${hint}`);
       if (value === '') throw new UsageError(`refusing to store an empty value for ${secret.name}`, `run \`mcpkey secret set ${secret.name}\` later`, 'empty_value');
+      // Not UTF-8, a NUL byte, over the limit: refused as `secret set` refuses it.
+      assertStorableValue(secret.name, value);
       await deps.keychain.set(secret.name, value);
       stored.push(secret.name);
     }

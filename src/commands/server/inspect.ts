@@ -6,7 +6,7 @@ import type { Printer } from '../../cli/output.js';
 import { readiness, type GrantStatusSource, type Readiness } from '../../core/auth/classify.js';
 import { findEntry } from '../../core/catalog/index.js';
 import type { ResolvedEntry, Transport } from '../../core/catalog/types.js';
-import { assertServerName } from '../../core/names.js';
+import { assertServerName, printable } from '../../core/names.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
 import type { ToolInfo } from '../../core/protocol/tools.js';
 
@@ -87,11 +87,12 @@ export function printInspect(result: InspectResult, printer: Printer): void {
 function printInspectTools(result: { tools?: ToolInfo[]; toolsError?: string }, printer: Printer): void {
   printer.line();
   if (result.toolsError) {
-    printer.line(`  tools available after auth: ${printer.style.yellow(`unknown (${result.toolsError})`)}`);
+    printer.line(`  tools available after auth: ${printer.style.yellow(`unknown (${printable(result.toolsError, 10_000)})`)}`);
     return;
   }
   printer.line(`  tools available after auth (${result.tools?.length ?? 0}):`);
-  for (const tool of result.tools ?? []) printer.line(`    ${tool.name}${tool.description ? printer.style.dim(`  ${tool.description.split('\n')[0]}`) : ''}`);
+  // The server's words are escaped before mcpkey's own styling goes around them.
+  for (const tool of result.tools ?? []) printer.line(`    ${printable(tool.name, 200)}${tool.description ? printer.style.dim(`  ${printable(tool.description.split('\n')[0]!, 10_000)}`) : ''}`);
 }
 
 export function registerInspect(parent: Command, runtime: Runtime): void {

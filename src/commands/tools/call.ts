@@ -5,6 +5,7 @@ import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { CliError, ExitCode, UsageError } from '../../core/errors.js';
+import { parseJsonText } from '../../core/json-text.js';
 import { printable } from '../../core/names.js';
 import { openSession, type SessionOptions } from '../../cli/session.js';
 import { sessionOptions } from './list.js';
@@ -22,17 +23,17 @@ export function buildArguments(pairs: string[], jsonArgs: string | undefined, sc
   let args: Record<string, unknown> = {};
   if (jsonArgs !== undefined) {
     let parsed: unknown;
-    try {
-      parsed = JSON.parse(jsonArgs);
-    } catch (error) {
-      throw new UsageError(`--json-args is not valid JSON (${(error as Error).message})`, `e.g. --json-args '{"text":"hi"}'`, 'invalid_option');
-    }
+    // Not JSON.parse's message: it quotes the text around the fault, which may be a credential.
+    const result = parseJsonText(jsonArgs);
+    if (!result.ok) throw new UsageError(`--json-args is ${result.problem}`, `e.g. --json-args '{"text":"hi"}'`, 'invalid_option');
+    parsed = result.value;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--json-args must be a JSON object', `e.g. --json-args '{"text":"hi"}'`, 'invalid_option');
     args = parsed as Record<string, unknown>;
   }
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--arg ${JSON.stringify(pair.slice(0, 40))} is not NAME=VALUE`, 'e.g. --arg text=hello', 'invalid_option');
+    // Not echoed: without a "=", the whole of it may be a value.
+    if (eq <= 0) throw new UsageError('an --arg is not NAME=VALUE', 'e.g. --arg text=hello', 'invalid_option');
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
     const type = schema?.properties?.[key]?.type;
@@ -64,7 +65,7 @@ export interface CallResult {
 
 export async function callTool(ctx: Context, name: string, tool: string, options: CallOptions): Promise<CallResult> {
   const { connection } = await openSession(ctx, name, options);
-  const { listTools } = await import('../../core/protocol/connection.js');
+  const { listTools, reissuingOnBrokenStream } = await import('../../core/protocol/connection.js');
   try {
     return await connection.run(async (client) => {
       // The listing comes first: it types --arg values and says which tools are left out.
@@ -79,7 +80,7 @@ export async function callTool(ctx: Context, name: string, tool: string, options
       }
       const args = buildArguments(options.arg ?? [], options.jsonArgs, found.inputSchema as Schema);
       // The definition tells the SDK which arguments to mirror into Mcp-Param headers.
-      const result = await client.callTool({ name: tool, arguments: args }, { toolDefinition: found });
+      const result = await reissuingOnBrokenStream((send) => client.callTool({ name: tool, arguments: args }, { ...send, toolDefinition: found }), { timeout: connection.timeoutMs });
       return {
         server: name,
         tool,
@@ -93,25 +94,27 @@ export async function callTool(ctx: Context, name: string, tool: string, options
   }
 }
 
-/** Text as text; anything else summarised in one line. */
+/** Text as text; anything else summarised in one line (mcpkey's words: the server's parts of it escaped). */
 export function renderContent(content: CallResult['content']): string {
+  const field = (value: unknown) => printable(String(value ?? ''), 200);
   return content
     .map((part) => {
       if (part.type === 'text') return String(part.text ?? '');
       if (part.type === 'image' || part.type === 'audio') {
         const size = typeof part.data === 'string' ? Math.floor((part.data.length * 3) / 4) : 0;
-        return `[${part.type}: ${String(part.mimeType ?? 'unknown type')}, ${size} bytes]`;
+        return `[${part.type}: ${field(part.mimeType ?? 'unknown type')}, ${size} bytes]`;
       }
-      if (part.type === 'resource_link') return `[resource link: ${String(part.uri ?? '')}]`;
-      if (part.type === 'resource') return `[resource: ${String((part.resource as { uri?: string } | undefined)?.uri ?? '')}]`;
-      return `[${part.type}]`;
+      if (part.type === 'resource_link') return `[resource link: ${field(part.uri)}]`;
+      if (part.type === 'resource') return `[resource: ${field((part.resource as { uri?: string } | undefined)?.uri)}]`;
+      return `[${field(part.type)}]`;
     })
     .join('\n');
 }
 
+/** The tool's text exactly as sent to a pipe; on a terminal with its control characters escaped. */
 export function printCall(result: CallResult, printer: Printer): void {
   const text = renderContent(result.content);
-  if (text) printer.line(text);
+  if (text) printer.raw(text);
 }
 
 export function registerCall(parent: Command, runtime: Runtime): void {
@@ -135,7 +138,7 @@ export function registerCall(parent: Command, runtime: Runtime): void {
         if (options.json) ctx.printer.json(result);
         else printCall(result, ctx.printer);
         if (result.isError) {
-          throw new CliError(`the tool ${tool} reported an error`, { code: 'tool_error', exitCode: ExitCode.toolError, hint: 'see its message above' });
+          throw new CliError(`the tool ${printable(tool ?? '')} reported an error`, { code: 'tool_error', exitCode: ExitCode.toolError, hint: 'see its message above' });
         }
       }),
     );

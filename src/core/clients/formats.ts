@@ -9,6 +9,7 @@ import { posix, win32 } from 'node:path';
 import { requiredSecrets, usesOAuth } from '../auth/classify.js';
 import type { ResolvedEntry } from '../catalog/types.js';
 import type { Env } from '../config/paths.js';
+import { parseJsonText } from '../json-text.js';
 
 export const CLIENTS = ['claude-desktop', 'claude-code', 'cursor', 'vscode'] as const;
 export type ClientName = (typeof CLIENTS)[number];
@@ -185,14 +186,14 @@ export function findComment(text: string): number | undefined {
 export function parseClientFile(text: string | undefined, client: ClientName): ParsedClientFile {
   const body = (text ?? '').replace(/^\uFEFF/, '');
   if (body.trim() === '') return { ok: true, data: {} };
-  let data: unknown;
-  try {
-    data = JSON.parse(body);
-  } catch (error) {
+  // Not JSON.parse's own message: it quotes the text around the fault, perhaps another server's token.
+  const parsed = parseJsonText(body);
+  if (!parsed.ok) {
     const line = findComment(body);
     if (line !== undefined) return { ok: false, comments: true, problem: `it has comments (line ${line}), which JSON does not allow` };
-    return { ok: false, problem: `it is not valid JSON (${(error as Error).message})` };
+    return { ok: false, problem: `it is ${parsed.problem}` };
   }
+  const data = parsed.value;
   if (!isObject(data)) return { ok: false, problem: 'it is not a JSON object' };
   const key = CLIENT_FORMATS[client].serversKey;
   if (data[key] !== undefined && !isObject(data[key])) return { ok: false, problem: `"${key}" is not an object` };
@@ -201,7 +202,18 @@ export function parseClientFile(text: string | undefined, client: ClientName): P
 
 export interface MergeResult {
   data: Record<string, unknown>;
-  actions: Record<string, 'added' | 'replaced'>;
+  /** unchanged: the file already had exactly this entry. */
+  actions: Record<string, 'added' | 'replaced' | 'unchanged'>;
+}
+
+/** Equal as JSON values, whatever the order of their keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && sameJson(a[key], b[key]));
+  }
+  return a === b;
 }
 
 /**
@@ -212,9 +224,10 @@ export function mergeClientFile(existing: Record<string, unknown>, client: Clien
   const key = CLIENT_FORMATS[client].serversKey;
   const current = isObject(existing[key]) ? existing[key] : {};
   const servers: Record<string, unknown> = { ...current };
-  const actions: Record<string, 'added' | 'replaced'> = {};
+  const actions: MergeResult['actions'] = {};
   for (const built of entries) {
-    actions[built.name] = Object.prototype.hasOwnProperty.call(current, built.name) ? 'replaced' : 'added';
+    const had = Object.prototype.hasOwnProperty.call(current, built.name);
+    actions[built.name] = !had ? 'added' : sameJson(current[built.name], built.entry) ? 'unchanged' : 'replaced';
     servers[built.name] = built.entry;
   }
   return { data: { ...existing, [key]: servers }, actions };

@@ -1,12 +1,15 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 export { writeFileAtomic } from '../atomic.js';
 import { validateEntry } from '../catalog/validate.js';
 import type { CatalogEntry } from '../catalog/types.js';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../atomic.js';
+import { decodeUtf8, fileProblem, readBoundedFile } from '../files.js';
+import { parseJsonText } from '../json-text.js';
 import { withLock } from '../lock.js';
 import { isValidServerName } from '../names.js';
+import { untrusted } from '../text.js';
 
 /** What mcpkey keeps on disk. Never a secret: those live in the keychain. */
 export interface ConfigData {
@@ -24,22 +27,22 @@ export function emptyConfig(): ConfigData {
 }
 
 function invalid(file: string, problem: string): ConfigError {
+  // The problem may quote the file (a name, a version): never its control characters, never at length.
   return new ConfigError(
-    `${file} is not a valid mcpkey config: ${problem}`,
+    `${file} is not a valid mcpkey config: ${untrusted(problem, 200)}`,
     'fix or move the file away (mcpkey never overwrites a file it cannot read)',
   );
 }
 
 export function parseConfig(text: string, file: string): ConfigData {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw invalid(file, (error as Error).message);
-  }
+  // Never JSON.parse's own message: it quotes the text around the fault, which may be a token.
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw invalid(file, parsed.problem);
+  const raw = parsed.value;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(file, 'expected a JSON object');
   const data = raw as Record<string, unknown>;
-  if (data.version !== 1) throw invalid(file, `unsupported version ${JSON.stringify(data.version)}`);
+  // Not echoed: whatever is there is not mcpkey's, and could be anything.
+  if (data.version !== 1) throw invalid(file, '"version" must be 1');
   const enabled = data.enabled ?? [];
   if (!Array.isArray(enabled) || enabled.some((name) => typeof name !== 'string' || !isValidServerName(name))) {
     throw invalid(file, '"enabled" must be a list of server names');
@@ -63,15 +66,23 @@ export function parseConfig(text: string, file: string): ConfigData {
   };
 }
 
-export async function loadConfig(file: string): Promise<ConfigData> {
-  let text: string;
+/** The file's text, or undefined when there is none. At most 10 MiB of UTF-8 from a regular file. */
+async function readConfigText(file: string): Promise<string | undefined> {
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readBoundedFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
-    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`, 'check the permissions of the file');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(`cannot read ${file}: ${fileProblem(error)}`, 'check the file and its permissions, or move it away');
   }
-  return parseConfig(text, file);
+  const text = decodeUtf8(bytes);
+  if (text === undefined) throw invalid(file, 'it is not UTF-8 text');
+  return text;
+}
+
+export async function loadConfig(file: string): Promise<ConfigData> {
+  const text = await readConfigText(file);
+  return text === undefined ? emptyConfig() : parseConfig(text, file);
 }
 
 /**
@@ -82,9 +93,12 @@ export async function updateConfig<T>(file: string, mutate: (config: ConfigData)
   try {
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     return await withLock(file, async () => {
-      const config = await loadConfig(file);
+      const text = await readConfigText(file);
+      const config = text === undefined ? emptyConfig() : parseConfig(text, file);
       const result = await mutate(config);
-      await writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
+      const next = `${JSON.stringify(config, null, 2)}\n`;
+      // An update that changes nothing leaves the file (and its modification time) alone.
+      if (next !== text) await writeFileAtomic(file, next);
       return result;
     });
   } catch (error) {

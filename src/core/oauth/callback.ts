@@ -1,3 +1,4 @@
+import { untrusted } from '../text.js';
 import { OAuthError } from './errors.js';
 import { responseIssuerProblem, type RecordedIssuer } from './issuer.js';
 import type { CallbackServer } from './loopback.js';
@@ -62,7 +63,9 @@ export async function authorizationResponse(options: {
   const error = url.searchParams.get('error');
   if (error) {
     const description = url.searchParams.get('error_description');
-    throw new OAuthError(`authorization refused by the provider: ${error}${description ? ` (${description})` : ''}`, 'run `mcpkey oauth authorize` again and approve the request', error === 'access_denied' ? 'access_denied' : error);
+    // Whatever the redirect carried is the provider's text (or anyone's): shown escaped and clipped.
+    const code = /^[\x21-\x7e]{1,64}$/.test(error) ? error : 'authorization_refused';
+    throw new OAuthError(`authorization refused by the provider: ${untrusted(error, 64)}${description ? ` (${untrusted(description)})` : ''}`, 'run `mcpkey oauth authorize` again and approve the request', code);
   }
   return url;
 }

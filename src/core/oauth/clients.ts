@@ -1,4 +1,7 @@
-import type { AuthServerMetadata, Fetch } from './metadata.js';
+import { limitResponse } from '../http-body.js';
+import { METADATA_BODY_LIMIT } from '../limits.js';
+import { untrusted } from '../text.js';
+import { oversized, type AuthServerMetadata, type Fetch } from './metadata.js';
 import { OAuthError } from './errors.js';
 import type { ClientKind, DynamicClient, OAuthStore, TokenAuthMethod } from './store.js';
 import { assertSecureEndpoint } from './urls.js';
@@ -90,7 +93,13 @@ export async function registerClient(metadata: AuthServerMetadata, redirectUri: 
   } catch (error) {
     throw new OAuthError(`cannot reach the registration endpoint ${endpoint} (${(error as Error).message})`, 'check your network connection', 'unreachable');
   }
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await limitResponse(response, METADATA_BODY_LIMIT, () => oversized('the registration answer', endpoint, METADATA_BODY_LIMIT)).text();
+  } catch (error) {
+    if (error instanceof OAuthError) throw error;
+    throw new OAuthError(`the registration endpoint ${endpoint} broke off its answer`, 'try again later', 'unreachable');
+  }
   let data: Record<string, unknown> = {};
   try {
     data = JSON.parse(text) as Record<string, unknown>;
@@ -98,12 +107,13 @@ export async function registerClient(metadata: AuthServerMetadata, redirectUri: 
     // handled below
   }
   if (!response.ok || typeof data.client_id !== 'string') {
-    const reason = typeof data.error === 'string' ? `${data.error}${typeof data.error_description === 'string' ? `: ${data.error_description}` : ''}` : `HTTP ${response.status}`;
+    // The server's own words, without control characters and at a readable length.
+    const reason = typeof data.error === 'string' ? untrusted(`${data.error}${typeof data.error_description === 'string' ? `: ${data.error_description}` : ''}`) : `HTTP ${response.status}`;
     throw new OAuthError(`dynamic client registration at ${metadata.issuer} failed (${reason})`, 'register a client with the provider yourself and pass --client-id', 'registration_failed');
   }
   const method = typeof data.token_endpoint_auth_method === 'string' ? data.token_endpoint_auth_method : unstatedAuthMethod(metadata, typeof data.client_secret === 'string');
   if (method !== 'none' && method !== 'client_secret_basic' && method !== 'client_secret_post') {
-    throw new OAuthError(`${metadata.issuer} registered mcpkey with token endpoint authentication "${method}", which mcpkey does not support`, 'register a client yourself and pass --client-id', 'unsupported_client_auth');
+    throw new OAuthError(`${metadata.issuer} registered mcpkey with token endpoint authentication "${untrusted(method, 60)}", which mcpkey does not support`, 'register a client yourself and pass --client-id', 'unsupported_client_auth');
   }
   return {
     version: 1,

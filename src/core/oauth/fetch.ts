@@ -1,3 +1,4 @@
+import { untrusted } from '../text.js';
 import { notAuthorized, OAuthError } from './errors.js';
 import { unionScopes } from './grant.js';
 import { fetchResourceMetadata, type Fetch } from './metadata.js';
@@ -21,9 +22,14 @@ export interface AuthorizedFetchOptions extends TokenDeps {
   timeoutMs?: number;
 }
 
-function withAuthorization(init: RequestInit | undefined, token: string): RequestInit {
+function withAuthorization(init: RequestInit | undefined, token: string, server: string): RequestInit {
   const headers = new Headers(init?.headers);
-  headers.set('authorization', `Bearer ${token}`);
+  try {
+    headers.set('authorization', `Bearer ${token}`);
+  } catch {
+    // Headers.set quotes the refused value in its message: say what is wrong without it.
+    throw new OAuthError(`the access token of ${server} cannot be sent: it contains a line break or another character a header cannot carry`, `the authorization server issued a malformed token; run \`mcpkey oauth authorize ${server}\` again, and report it if it persists`, 'invalid_token');
+  }
   return { ...init, headers };
 }
 
@@ -72,7 +78,7 @@ export function authorizedFetch(options: AuthorizedFetchOptions): Fetch {
     if (url.origin !== new URL(grant.resource).origin) return base(input, init);
     let refreshed = false;
     for (;;) {
-      const response = await base(input, withAuthorization(init, grant.accessToken));
+      const response = await base(input, withAuthorization(init, grant.accessToken, options.server));
       if (response.status === 401 && !refreshed) {
         const challenge = challengeOf(response);
         await response.body?.cancel();
@@ -99,12 +105,12 @@ export function authorizedFetch(options: AuthorizedFetchOptions): Fetch {
         if (challenge.error === 'insufficient_scope') {
           await response.body?.cancel();
           const scope = unionScopes(grant.requestedScope, grant.scope, challenge.scope);
-          if (authorizations < maxStepUps) options.log?.(`${options.server} needs more permission (${challenge.scope ?? 'unspecified'}); authorizing again`);
+          if (authorizations < maxStepUps) options.log?.(`${options.server} needs more permission (${challenge.scope ? untrusted(challenge.scope) : 'unspecified'}); authorizing again`);
           grant = await reauthorize(
             scope,
             () =>
               new OAuthError(
-                `${options.server} still demands more scope after ${maxStepUps} authorizations (${challenge.scope ?? 'no scope named'})`,
+                `${options.server} still demands more scope after ${maxStepUps} authorizations (${challenge.scope ? untrusted(challenge.scope) : 'no scope named'})`,
                 'the account may lack the permission; check it with the provider',
                 'insufficient_scope',
               ),

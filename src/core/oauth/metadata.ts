@@ -1,3 +1,5 @@
+import { limitResponse } from '../http-body.js';
+import { formatSize, METADATA_BODY_LIMIT } from '../limits.js';
 import { OAuthError } from './errors.js';
 import { assertSecureEndpoint } from './urls.js';
 
@@ -37,11 +39,17 @@ export async function request(fetchImpl: Fetch, url: string, init: RequestInit, 
   }
 }
 
+/** An OAuth peer's answer that passed its size limit: nothing of it is used. */
+export function oversized(what: string, url: string, limit: number): OAuthError {
+  return new OAuthError(`${what} at ${url} is larger than ${formatSize(limit)}`, 'refusing it; report it to the server operator', 'response_too_large');
+}
+
 async function readJson(response: Response, url: string): Promise<Record<string, unknown>> {
   let data: unknown;
   try {
-    data = await response.json();
-  } catch {
+    data = await limitResponse(response, METADATA_BODY_LIMIT, () => oversized('the metadata', url, METADATA_BODY_LIMIT)).json();
+  } catch (error) {
+    if (error instanceof OAuthError) throw error;
     throw new OAuthError(`${url} did not return JSON`, 'the server metadata is broken; report it to the server operator', 'invalid_metadata');
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

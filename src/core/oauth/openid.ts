@@ -1,6 +1,9 @@
 import type * as Client from 'openid-client';
+import { limitResponse } from '../http-body.js';
+import { TOKEN_BODY_LIMIT } from '../limits.js';
+import { untrusted } from '../text.js';
 import { clientSecretBasic } from './client-auth.js';
-import type { AuthServerMetadata } from './metadata.js';
+import { oversized, type AuthServerMetadata } from './metadata.js';
 import { OAuthError } from './errors.js';
 import type { TokenAuthMethod } from './store.js';
 import { isLoopback } from './urls.js';
@@ -27,6 +30,9 @@ export async function configuration(
     throw new OAuthError(`client ${client.clientId} needs a client secret for ${client.authMethod}`, 'pass it with --client-secret-stdin', 'client_secret_missing');
   } else auth = client.authMethod === 'client_secret_post' ? lib.ClientSecretPost(client.clientSecret) : clientSecretBasic(client.clientSecret);
   const config = new lib.Configuration(metadata as Client.ServerMetadata, client.clientId, { token_endpoint_auth_method: client.authMethod }, auth);
+  // Token, device, revocation answers: a ceiling on what is read from the authorization server.
+  config[lib.customFetch] = async (url, options) =>
+    limitResponse(await fetch(url, options as RequestInit), TOKEN_BODY_LIMIT, () => oversized('the answer', new URL(url).origin + new URL(url).pathname, TOKEN_BODY_LIMIT));
   // Every endpoint was checked to be HTTPS or loopback; openid-client needs to be told about loopback HTTP.
   if (metadata.token_endpoint && new URL(metadata.token_endpoint).protocol === 'http:' && isLoopback(new URL(metadata.token_endpoint))) {
     lib.allowInsecureRequests(config);
@@ -34,18 +40,34 @@ export async function configuration(
   return config;
 }
 
+/** Our own error (a size limit, a check) wrapped by openid-client as the cause of its own. */
+function ownCause(error: unknown): OAuthError | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    if (current instanceof OAuthError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** An OAuth error code is a short token; anything else the server put there is not used as one. */
+function errorCode(code: string): string {
+  return /^[\x21-\x7e]{1,64}$/.test(code) ? code : 'oauth_failed';
+}
+
 /** Turns openid-client's errors into one-line OAuthErrors. Server error codes are kept; tokens never appear in them. */
 export function oauthFailure(error: unknown, during: string): OAuthError {
-  if (error instanceof OAuthError) return error;
+  const own = ownCause(error);
+  if (own) return own;
   const e = error as { name?: string; message?: string; error?: string; error_description?: string; code?: string; status?: number };
+  // The server's words are shown, but without control characters and at a readable length.
   if (e.name === 'ResponseBodyError' && e.error) {
-    const detail = e.error_description ? `${e.error}: ${e.error_description}` : e.error;
-    return new OAuthError(`${during} failed: the server answered ${detail}`, 'run the command again; if it keeps failing, check the server or the client registration', e.error);
+    const detail = untrusted(e.error_description ? `${e.error}: ${e.error_description}` : e.error);
+    return new OAuthError(`${during} failed: the server answered ${detail}`, 'run the command again; if it keeps failing, check the server or the client registration', errorCode(e.error));
   }
   if (e.name === 'AuthorizationResponseError' && e.error) {
-    return new OAuthError(`authorization refused: ${e.error}${e.error_description ? `: ${e.error_description}` : ''}`, 'run `mcpkey oauth authorize` again and approve the request', e.error);
+    return new OAuthError(`authorization refused: ${untrusted(`${e.error}${e.error_description ? `: ${e.error_description}` : ''}`)}`, 'run `mcpkey oauth authorize` again and approve the request', errorCode(e.error));
   }
-  const message = (e.message ?? String(error)).split('\n')[0]!;
+  const message = untrusted((e.message ?? String(error)).split('\n')[0]!);
   if (/"iss"|issuer/i.test(message)) {
     return new OAuthError(`${during} failed: the response came from the wrong issuer (${message})`, 'refusing a response that may be forged; try again, and report it if it persists', 'issuer_mismatch');
   }

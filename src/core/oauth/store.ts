@@ -1,5 +1,6 @@
-import { KeychainUnavailableError } from '../errors.js';
-import type { KeychainStore } from '../secrets/keychain.js';
+import type { KeychainStore, WriteOptions } from '../secrets/keychain.js';
+import { isKeychainError } from '../secrets/keychain-errors.js';
+import { readerOf, type KeychainReader } from '../secrets/reader.js';
 import type { GrantStatusSource, OAuthStatus } from '../auth/classify.js';
 
 /** Everything needed to use and renew a grant without discovering again. Kept in the keychain only. */
@@ -52,10 +53,20 @@ export interface PreRegisteredClient {
   issuer?: string;
 }
 
+const GRANT_PREFIX = 'oauth:';
+
 // Keychain accounts. None of them is a valid secret name (no dot before a colon), so `secret list` never shows them.
-export const grantAccount = (server: string) => `oauth:${server}`;
+export const grantAccount = (server: string) => `${GRANT_PREFIX}${server}`;
 export const dynamicClientAccount = (issuer: string) => `oauth-dcr:${issuer}`;
 export const preRegisteredAccount = (server: string) => `oauth-client:${server}`;
+
+/** What forgetting a server's OAuth state removed, and the registration it kept because others use it. */
+export interface ForgetResult {
+  grantDeleted: boolean;
+  clientDeleted: boolean;
+  /** Servers whose grants still use the dynamic registration, which is therefore kept. */
+  clientSharedWith: string[];
+}
 
 function parse<T extends { version: 1 }>(value: string | undefined): T | undefined {
   if (value === undefined) return undefined;
@@ -69,20 +80,39 @@ function parse<T extends { version: 1 }>(value: string | undefined): T | undefin
 
 /** Grant and client records in the keychain, and the OAuth status the auth core reports. */
 export class OAuthStore implements GrantStatusSource {
+  private readonly reader: KeychainReader;
+  /** Grants this process has read or stored, by server. */
+  private readonly known = new Map<string, StoredGrant | undefined>();
+
   constructor(
     private readonly keychain: KeychainStore,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  async grant(server: string): Promise<StoredGrant | undefined> {
-    return parse<StoredGrant>(await this.keychain.get(grantAccount(server)));
+  ) {
+    this.reader = readerOf(keychain);
   }
 
-  async saveGrant(grant: StoredGrant): Promise<void> {
-    await this.keychain.set(grantAccount(grant.server), JSON.stringify(grant));
+  /** The grant as the keychain holds it now (one round trip, never from a cache). */
+  async grant(server: string): Promise<StoredGrant | undefined> {
+    const grant = parse<StoredGrant>(await this.keychain.get(grantAccount(server)));
+    this.known.set(server, grant);
+    return grant;
+  }
+
+  /**
+   * The grant as this process last read or stored it, else read now: a command that sends many
+   * requests reads its grant once. Whoever must see another process's refresh reads `grant` instead.
+   */
+  async knownGrant(server: string): Promise<StoredGrant | undefined> {
+    return this.known.has(server) ? this.known.get(server) : this.grant(server);
+  }
+
+  async saveGrant(grant: StoredGrant, options?: WriteOptions): Promise<void> {
+    await this.keychain.set(grantAccount(grant.server), JSON.stringify(grant), options);
+    this.known.set(grant.server, grant);
   }
 
   async deleteGrant(server: string): Promise<boolean> {
+    this.known.delete(server);
     return this.keychain.delete(grantAccount(server));
   }
 
@@ -106,13 +136,9 @@ export class OAuthStore implements GrantStatusSource {
     await this.keychain.set(preRegisteredAccount(server), JSON.stringify(client));
   }
 
-  /** Every stored grant, from one enumeration of the keychain. */
+  /** Every stored grant, from one enumeration of the keychain (shared with the secret listing). */
   async grants(): Promise<StoredGrant[]> {
-    const entries = await this.keychain.entries();
-    return entries
-      .filter((entry) => entry.account.startsWith('oauth:'))
-      .map((entry) => parse<StoredGrant>(entry.value))
-      .filter((grant): grant is StoredGrant => grant !== undefined);
+    return grantsIn(await this.reader.all());
   }
 
   describe(grant: StoredGrant | undefined): OAuthStatus {
@@ -126,22 +152,58 @@ export class OAuthStore implements GrantStatusSource {
     };
   }
 
+  /** One read of this server's grant (or an answer from a listing this process already made). */
   async status(server: string): Promise<OAuthStatus> {
-    let grants: StoredGrant[];
+    let grant: StoredGrant | undefined;
     try {
-      grants = await this.grants();
+      grant = parse<StoredGrant>(await this.reader.read(grantAccount(server)));
     } catch (error) {
       // Without a keychain there is no grant to find; the secret resolver reports the keychain problem.
-      if (error instanceof KeychainUnavailableError) return { state: 'not-authorized' };
+      if (isKeychainError(error)) return { state: 'not-authorized' };
       throw error;
     }
-    return this.describe(grants.find((grant) => grant.server === server));
+    return this.describe(grant?.server === server ? grant : undefined);
   }
 
-  /** Removes the grant and the dynamic registration it used (the next authorization registers afresh). */
-  async clear(server: string): Promise<boolean> {
-    const grant = await this.grant(server);
-    if (grant?.client === 'dynamic') await this.deleteDynamicClient(grant.issuer);
-    return this.deleteGrant(server);
+  /**
+   * Servers other than `except` whose grants were issued to this dynamic registration. Registrations
+   * are shared by every server behind the same authorization server, so one is deleted only when no
+   * grant uses it any more. Reads the keychain afresh: the answer decides a deletion.
+   */
+  async dynamicClientUsers(issuer: string, clientId: string, except: string): Promise<string[]> {
+    const all = new Map((await this.keychain.entries()).map((entry) => [entry.account, entry.value]));
+    return grantsIn(all)
+      .filter((grant) => grant.server !== except && grant.client === 'dynamic' && grant.issuer === issuer && grant.clientId === clientId)
+      .map((grant) => grant.server)
+      .sort();
   }
+
+  /** Deletes the dynamic registration of `issuer` unless another server's grant still uses it. */
+  async forgetDynamicClient(issuer: string, except: string): Promise<{ deleted: boolean; sharedWith: string[] }> {
+    const client = await this.dynamicClient(issuer);
+    if (!client) return { deleted: false, sharedWith: [] };
+    const sharedWith = await this.dynamicClientUsers(issuer, client.clientId, except);
+    if (sharedWith.length > 0) return { deleted: false, sharedWith };
+    return { deleted: await this.deleteDynamicClient(issuer), sharedWith };
+  }
+
+  /** Removes the grant, and the dynamic registration it used when no other grant uses it. */
+  async forget(server: string): Promise<ForgetResult> {
+    const grant = await this.grant(server);
+    // The grant first: two servers forgotten at once then see each other's grant gone, not still there.
+    const grantDeleted = await this.deleteGrant(server);
+    const client = grant?.client === 'dynamic' ? await this.forgetDynamicClient(grant.issuer, server) : { deleted: false, sharedWith: [] };
+    return { grantDeleted, clientDeleted: client.deleted, clientSharedWith: client.sharedWith };
+  }
+
+  async clear(server: string): Promise<boolean> {
+    return (await this.forget(server)).grantDeleted;
+  }
+}
+
+function grantsIn(accounts: Map<string, string>): StoredGrant[] {
+  return [...accounts]
+    .filter(([account]) => account.startsWith(GRANT_PREFIX))
+    .map(([, value]) => parse<StoredGrant>(value))
+    .filter((grant): grant is StoredGrant => grant !== undefined);
 }

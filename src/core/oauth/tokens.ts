@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import { CliError, ExitCode } from '../errors.js';
 import { withLock } from '../lock.js';
+import { KEYCHAIN_PATIENCE_MS } from '../secrets/keychain.js';
+import { withSignalsDeferred } from './defer-signals.js';
 import type { AuthServerMetadata } from './metadata.js';
 import { notAuthorized, OAuthError } from './errors.js';
 import { grantFromTokens } from './grant.js';
@@ -16,6 +19,18 @@ export interface TokenDeps {
 
 /** Refresh this long before expiry, so a token handed out is still good when it is used. */
 export const REFRESH_MARGIN_MS = 60_000;
+/** How long a refresh request may take at the authorization server. */
+export const REFRESH_TIMEOUT_MS = 30_000;
+/**
+ * How long to keep trying to store a grant the authorization server has just rotated. Generous: giving
+ * up loses the grant (the old refresh token is dead, and presenting it again revokes everything).
+ */
+export const ROTATED_GRANT_PATIENCE_MS = 120_000;
+/**
+ * How long a refresh may legitimately hold the lock: two keychain reads, the request, the save, and a
+ * margin. Waiters wait this long while the holder is alive; a holder that died is taken over at once.
+ */
+export const REFRESH_LOCK_WAIT_MS = 2 * KEYCHAIN_PATIENCE_MS + REFRESH_TIMEOUT_MS + ROTATED_GRANT_PATIENCE_MS + 30_000;
 
 function metadataOf(grant: StoredGrant): AuthServerMetadata {
   return {
@@ -46,11 +61,22 @@ export function fresh(grant: StoredGrant, now: number, marginMs: number): boolea
   return expires - now > Math.min(marginMs, lifetime / 2);
 }
 
+/** The rotated grant could not be stored: the old refresh token is spent, the new one is gone with this process. */
+export function grantLost(server: string, cause: unknown): CliError {
+  const why = cause instanceof CliError ? `: ${cause.message}` : '';
+  return new CliError(`the authorization server renewed the grant of ${server}, but mcpkey could not store it${why}; the grant is lost at the server`, {
+    code: 'grant_lost',
+    exitCode: ExitCode.notReady,
+    hint: `fix the keychain if it reported a problem, then run \`mcpkey oauth authorize ${server}\``,
+    cause,
+  });
+}
+
 /**
  * A grant whose access token is good for at least the margin, refreshing it first if needed. The
  * refresh runs under a per-server cross-process lock, and re-reads the grant inside it: of many
- * concurrent callers one refreshes, the others find the new token. With rotation the new refresh
- * token is stored before the access token is handed out.
+ * concurrent callers one refreshes, the others find the new token. With rotation the new grant is
+ * stored before anything else happens, with signals held back until it is (defer-signals.ts).
  */
 export async function validGrant(
   server: string,
@@ -60,21 +86,34 @@ export async function validGrant(
   const now = deps.now ?? Date.now;
   const marginMs = options.marginMs ?? REFRESH_MARGIN_MS;
   const usable = (grant: StoredGrant) => (options.rejected === undefined || grant.accessToken !== options.rejected) && fresh(grant, now(), marginMs);
-  const first = await deps.store.grant(server);
+  // One keychain read per command: the grant this process already has serves while it is fresh.
+  const first = await deps.store.knownGrant(server);
   if (!first) throw notAuthorized(server);
   if (usable(first)) return first;
   await mkdir(deps.lockDir, { recursive: true, mode: 0o700 });
-  return withLock(join(deps.lockDir, `oauth-${server}`), async () => {
-    const grant = await deps.store.grant(server);
-    if (!grant) throw notAuthorized(server);
-    // Another process may have refreshed while this one waited for the lock.
-    if (usable(grant)) return grant;
-    if (!grant.refreshToken) throw notAuthorized(server, `the access token of ${server} has expired and there is no refresh token`);
-    const lib = await openidClient();
-    const config = await configuration(metadataOf(grant), await clientOf(grant, deps.store));
+  return withLock(
+    join(deps.lockDir, `oauth-${server}`),
+    async () => {
+      const grant = await deps.store.grant(server);
+      if (!grant) throw notAuthorized(server);
+      // Another process may have refreshed while this one waited for the lock.
+      if (usable(grant)) return grant;
+      if (!grant.refreshToken) throw notAuthorized(server, `the access token of ${server} has expired and there is no refresh token`);
+      return refresh(server, grant, deps, now);
+    },
+    { timeoutMs: REFRESH_LOCK_WAIT_MS },
+  );
+}
+
+/** One refresh: from the moment the request leaves until the answer is stored, a stop would lose the grant. */
+async function refresh(server: string, grant: StoredGrant, deps: TokenDeps, now: () => number): Promise<StoredGrant> {
+  const lib = await openidClient();
+  const config = await configuration(metadataOf(grant), await clientOf(grant, deps.store));
+  config.timeout = REFRESH_TIMEOUT_MS / 1000;
+  return withSignalsDeferred(async () => {
     let tokens;
     try {
-      tokens = await lib.refreshTokenGrant(config, grant.refreshToken, grant.noResourceIndicator ? {} : { resource: grant.resource });
+      tokens = await lib.refreshTokenGrant(config, grant.refreshToken!, grant.noResourceIndicator ? {} : { resource: grant.resource });
     } catch (error) {
       const failure = oauthFailure(error, 'refreshing the token');
       if (failure.code === 'invalid_grant' || failure.code === 'invalid_client' || failure.code === 'unauthorized_client') {
@@ -93,7 +132,13 @@ export async function validGrant(
       now: now(),
       previous: grant,
     });
-    await deps.store.saveGrant(renewed);
+    try {
+      await deps.store.saveGrant(renewed, { patienceMs: ROTATED_GRANT_PATIENCE_MS });
+    } catch (error) {
+      // Without rotation the stored refresh token still works; with it, this was the only copy.
+      if (renewed.refreshToken === grant.refreshToken) throw error;
+      throw grantLost(server, error);
+    }
     return renewed;
   });
 }
@@ -106,6 +151,8 @@ export interface RevokeResult {
   accessToken?: 'revoked' | 'failed' | 'unsupported';
   error?: string;
   forgotClient: boolean;
+  /** --forget-client kept the registration: these servers' grants still use it. */
+  clientSharedWith?: string[];
 }
 
 /** RFC 7009: revoke the refresh token, then the access token, then forget the grant locally whatever the server said. */
@@ -133,9 +180,11 @@ export async function revokeGrant(server: string, options: { forgetClient?: bool
     }
     await deps.store.deleteGrant(server);
   }
-  if (options.forgetClient) {
-    const issuer = grant?.issuer;
-    if (issuer) result.forgotClient = await deps.store.deleteDynamicClient(issuer);
+  if (options.forgetClient && grant?.issuer) {
+    // Registrations are shared per authorization server: kept while another server's grant uses it.
+    const forgot = await deps.store.forgetDynamicClient(grant.issuer, server);
+    result.forgotClient = forgot.deleted;
+    if (forgot.sharedWith.length > 0) result.clientSharedWith = forgot.sharedWith;
   }
   return result;
 }

@@ -1,8 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { CliError } from '../errors.js';
-import { listTools, passthrough, type McpConnection } from './connection.js';
-import { ownError } from './failures.js';
-import { discoverResult, forwardedParams, initializeResult } from './lifecycle.js';
+import { listTools, passthrough, reissuingOnBrokenStream, type McpConnection } from './connection.js';
+import { isEraRejection, ownError } from './failures.js';
+import { discoverResult, forwardedParams, initializeResult, localResult } from './lifecycle.js';
 import { LocalPeer, type JsonRpcId, type Message } from './local-peer.js';
 
 /** What the bridge learns from the local client's first message, before it connects to the remote server. */
@@ -33,6 +33,27 @@ function describeLocal(message: Message): LocalClient {
   return { modern: true, elicitation: capabilities.elicitation !== undefined };
 }
 
+/** A JSON-RPC error to hand back unchanged, carried out of `run()` as a value. */
+class Relayed {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * A 2026-07-28 server answers some JSON-RPC errors with an HTTP status (-32601 with 404, SEP-2575),
+ * which the SDK reports as an HTTP failure carrying the body: the server's error is in there.
+ */
+function errorInBody(error: unknown): { code: number; message: string; data?: unknown } | undefined {
+  const text = (error as { data?: { text?: unknown } } | undefined)?.data?.text;
+  if (typeof text !== 'string') return undefined;
+  try {
+    const { code, message, data } = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown; data?: unknown } }).error ?? {};
+    if (typeof code === 'number' && typeof message === 'string') return { code, message, ...(data !== undefined ? { data } : {}) };
+  } catch {
+    // not JSON: an HTTP failure of its own
+  }
+  return undefined;
+}
+
 function errorFor(error: unknown): { code: number; message: string; data?: unknown } {
   const own = ownError(error);
   if (own) return { code: -32603, message: `mcpkey: ${own.message}${own.hint ? ` — ${own.hint}` : ''}` };
@@ -51,6 +72,9 @@ function errorFor(error: unknown): { code: number; message: string; data?: unkno
 export async function runBridge(options: BridgeOptions): Promise<number> {
   const local = new LocalPeer(options.stdin, options.stdout, options.log);
   const inflight = new Map<JsonRpcId, AbortController>();
+  // Requests not yet answered, and those of them the client cancelled: it expects no answer to these.
+  const unanswered = new Set<JsonRpcId>();
+  const cancelled = new Set<JsonRpcId>();
   const listens = new Map<JsonRpcId, { filter: Record<string, unknown>; close: () => Promise<void> }>();
   let connection: McpConnection | undefined;
   const definitions = new Map<string, import('@modelcontextprotocol/client').Tool>();
@@ -76,6 +100,8 @@ export async function runBridge(options: BridgeOptions): Promise<number> {
 
   /** Notifications from the server go to the client; on 2026-07-28 streams they carry the subscription of the client's listen. */
   const relayNotification = async (notification: { method: string; params?: Record<string, unknown> }) => {
+    // Changed tools may carry other x-mcp-header annotations: list again before the next call.
+    if (notification.method === 'notifications/tools/list_changed') definitions.clear();
     if (!localClient?.modern) {
       const params = forwardedParams(notification.params, false);
       local.send({ jsonrpc: '2.0', method: notification.method, ...(params ? { params } : {}) });
@@ -143,7 +169,7 @@ export async function runBridge(options: BridgeOptions): Promise<number> {
       const modernPair = localClient!.modern && remote.era === 'modern';
       const params = forwardedParams(message.params, modernPair);
       const requestOptions = { signal: controller.signal, timeout: options.requestTimeoutMs ?? 60_000, resetTimeoutOnProgress: true, ...(modernPair ? { allowInputRequired: true } : {}) };
-      return await remote.run(async (client) => {
+      const forward = async (client: McpConnection['client']): Promise<unknown> => {
         // mcpkey lists every page itself: tools with invalid header annotations are left out, and the
         // definitions it keeps tell the SDK which arguments of a call to mirror into Mcp-Param headers.
         if (method === 'tools/list') {
@@ -158,13 +184,27 @@ export async function runBridge(options: BridgeOptions): Promise<number> {
             const listing = await listTools(remote, client, requestOptions);
             for (const tool of listing.tools) definitions.set(tool.name, tool);
             const excluded = listing.excluded.find((tool) => tool.name === name);
-            if (excluded) throw Object.assign(new Error(`the tool ${name} is left out: ${excluded.reason}`), { code: -32602 });
+            if (excluded) throw Object.assign(new Error(`mcpkey: the tool ${name} is left out: ${excluded.reason}`), { code: -32602 });
           }
           const toolDefinition = definitions.get(name);
           return client.callTool(params as never, { ...requestOptions, ...(toolDefinition ? { toolDefinition } : {}) });
         }
         return client.request({ method, ...(params ? { params } : {}) } as never, passthrough, requestOptions);
+      };
+      const outcome = await remote.run(async (client) => {
+        try {
+          // A lost 2026-07-28 response is asked for again once, as `tools` does.
+          return await reissuingOnBrokenStream(() => forward(client), { signal: controller.signal });
+        } catch (error) {
+          // The server's own JSON-RPC errors go back as they are; run() would reword them for a terminal.
+          if (typeof (error as { code?: unknown }).code === 'number' && !isEraRejection(error)) return new Relayed(error);
+          const inBody = errorInBody(error);
+          if (inBody && !isEraRejection(inBody)) return new Relayed(inBody);
+          throw error;
+        }
       });
+      if (outcome instanceof Relayed) throw outcome.error;
+      return outcome;
     } finally {
       inflight.delete(message.id);
     }
@@ -175,10 +215,13 @@ export async function runBridge(options: BridgeOptions): Promise<number> {
     if (message.method === 'notifications/cancelled') {
       const id = message.params?.requestId as JsonRpcId | undefined;
       if (id !== undefined) {
+        if (unanswered.has(id)) cancelled.add(id);
         inflight.get(id)?.abort();
         const listening = listens.get(id);
         if (listening) {
           listens.delete(id);
+          unanswered.delete(id);
+          cancelled.delete(id);
           void listening.close().catch(() => undefined);
         }
       }
@@ -193,14 +236,19 @@ export async function runBridge(options: BridgeOptions): Promise<number> {
     }
     if (message.method === undefined) return;
     const request = message as Message & { id: JsonRpcId; method: string };
+    unanswered.add(request.id);
+    const answerable = () => {
+      unanswered.delete(request.id);
+      return !cancelled.delete(request.id) && !closed;
+    };
     handleRequest(request).then(
       (result) => {
-        if (result !== undefined && !closed) local.send({ jsonrpc: '2.0', id: request.id, result });
+        if (result !== undefined && answerable()) local.send({ jsonrpc: '2.0', id: request.id, result: localResult(request.method, result, localClient?.modern === true) });
       },
       (error: unknown) => {
         const own = ownError(error);
         if (own) options.log(`${request.method} failed: ${own.message}${own.hint ? ` — ${own.hint}` : ''}`);
-        if (!closed) local.send({ jsonrpc: '2.0', id: request.id, error: errorFor(error) });
+        if (answerable()) local.send({ jsonrpc: '2.0', id: request.id, error: errorFor(error) });
         // Without a connection there is nothing to bridge: report why and stop.
         if (!connection && !closed) {
           exitCode = own?.exitCode ?? (error instanceof CliError ? error.exitCode : 1);

@@ -2,7 +2,10 @@ import type { Client, DiscoverResult, PriorDiscovery, Tool } from '@modelcontext
 import type { Fetch } from '../oauth/discovery.js';
 import { answerElicitation, canElicit, type ElicitationPolicy } from './elicitation.js';
 import { connectionFailure, isEraRejection } from './failures.js';
+import { LineBuffer } from './line-buffer.js';
+import { MessageGuard } from './message-limit.js';
 import { LEGACY_REVISION, MODERN_REVISION, type Era, type ProtocolChoice } from './revisions.js';
+import { LOST_RESPONSE, reportLostResponses } from './lost-responses.js';
 import { listAllTools, type ToolListing } from './tools.js';
 import { noVerdicts, type Verdict, type VerdictStore } from './verdicts.js';
 
@@ -19,10 +22,13 @@ export interface ConnectionOptions {
   elicitation?: ElicitationPolicy;
   /** The bridge: a server's `elicitation/create` goes to the local client as it is (takes precedence over `elicitation`). */
   relayElicitation?: (params: Record<string, unknown>) => Promise<Record<string, unknown>>;
-  /** Per request, the probe and the handshake included. */
+  /** Per request, the probe and the handshake included (default REQUEST_TIMEOUT_MS). */
   timeoutMs?: number;
   clientVersion: string;
 }
+
+/** How long one request may wait for its answer, on every path that talks MCP (tools, inspect, the bridge). */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * One MCP session with a server, in whichever era it speaks. Every path that talks MCP (tools,
@@ -35,6 +41,8 @@ export interface McpConnection {
   readonly protocolVersion: string;
   /** Reached over HTTP (where `x-mcp-header` annotations count), not stdio. */
   readonly http: boolean;
+  /** The per-request timeout every request on this connection uses. */
+  readonly timeoutMs: number;
   /** Runs `op`; if the server rejects a cached era, forgets it, reconnects by probing, and runs `op` once more. */
   run<T>(op: (client: Client) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -43,10 +51,35 @@ export interface McpConnection {
 /** A result schema that takes what the server sent as it is: the bridge relays, it does not reshape. */
 export const passthrough = { '~standard': { version: 1 as const, vendor: 'mcpkey', validate: (value: unknown) => ({ value }) } };
 
+export interface SendOptions {
+  signal?: AbortSignal;
+  timeout?: number;
+}
+
+/**
+ * 2026-07-28 has no resumable streams: a response stream that ends without the response has lost
+ * its request, which the server treats as cancelled. The request is sent again, once, as a new
+ * request (the SDK gives it a new id).
+ */
+export async function reissuingOnBrokenStream<T>(send: (options: SendOptions) => Promise<T>, options: SendOptions = {}): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send(options);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== LOST_RESPONSE || options.signal?.aborted) throw error;
+      if (attempt >= 2) throw new Error('the server closed the response stream twice without answering');
+    }
+  }
+}
+
 /** Every tool of the server, raw, with the ones whose header annotations are invalid set aside. */
-export async function listTools(connection: McpConnection, client: Client, options: { signal?: AbortSignal; timeout?: number } = {}): Promise<ToolListing<Tool>> {
+export async function listTools(connection: McpConnection, client: Client, options: SendOptions = {}): Promise<ToolListing<Tool>> {
   return listAllTools<Tool>(
-    (cursor) => client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, passthrough, options) as Promise<{ tools?: unknown[]; nextCursor?: string }>,
+    (cursor) =>
+      reissuingOnBrokenStream(
+        (send) => client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, passthrough, send) as Promise<{ tools?: unknown[]; nextCursor?: string }>,
+        { timeout: connection.timeoutMs, ...options },
+      ),
     connection.http,
   );
 }
@@ -56,14 +89,26 @@ function cacheKey(options: ConnectionOptions): string {
   return target.kind === 'http' ? `${options.server} ${target.url}` : `${options.server} ${[target.command, ...target.args].join(' ')}`;
 }
 
-async function createTransport(target: Target) {
+/** The transport, with the guard on the size of every message it reads. */
+async function createTransport(target: Target, guard: MessageGuard) {
   if (target.kind === 'stdio') {
     const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
-    return new StdioClientTransport({ command: target.command, args: target.args, env: target.env, cwd: target.cwd, stderr: target.stderr });
+    const transport = new StdioClientTransport({ command: target.command, args: target.args, env: target.env, cwd: target.cwd, stderr: target.stderr, maxBufferSize: guard.limit });
+    // The SDK's buffer is quadratic in a long line; the same interface, linear (line-buffer.ts).
+    if ('_readBuffer' in transport) {
+      const { deserializeMessage } = await import('@modelcontextprotocol/client');
+      (transport as unknown as { _readBuffer: LineBuffer })._readBuffer = new LineBuffer(guard.limit, deserializeMessage);
+    }
+    guard.watch(transport);
+    guard.close = () => void transport.close().catch(() => undefined);
+    return transport;
   }
   const sdk = await import('@modelcontextprotocol/client');
   const url = new URL(target.url);
-  return target.transport === 'sse' ? new sdk.SSEClientTransport(url, { fetch: target.fetch }) : new sdk.StreamableHTTPClientTransport(url, { fetch: target.fetch });
+  const fetch = guard.fetch(target.fetch);
+  const transport = target.transport === 'sse' ? new sdk.SSEClientTransport(url, { fetch }) : new sdk.StreamableHTTPClientTransport(url, { fetch: reportLostResponses(fetch) });
+  guard.close = () => void transport.close().catch(() => undefined);
+  return transport;
 }
 
 function negotiationMode(options: ConnectionOptions): 'legacy' | 'auto' | { pin: string } {
@@ -74,10 +119,10 @@ function negotiationMode(options: ConnectionOptions): 'legacy' | 'auto' | { pin:
   return 'auto';
 }
 
-async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | undefined): Promise<Client> {
+async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | undefined, guard: MessageGuard): Promise<Client> {
   const { Client } = await import('@modelcontextprotocol/client');
   const elicit = options.relayElicitation !== undefined || canElicit(options.elicitation);
-  const timeout = options.timeoutMs ?? 60_000;
+  const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const client = new Client(
     { name: 'mcpkey', version: options.clientVersion },
     {
@@ -96,7 +141,7 @@ async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | u
     const policy = options.elicitation!;
     client.setRequestHandler('elicitation/create', async (request) => (await answerElicitation(request.params as Parameters<typeof answerElicitation>[0], policy)) as never);
   }
-  const transport = completeByDefault(await createTransport(options.target), () => client.getProtocolEra());
+  const transport = completeByDefault(await createTransport(options.target, guard), () => client.getProtocolEra());
   try {
     await client.connect(transport, { timeout, ...(prior ? { prior } : {}) });
   } catch (error) {
@@ -139,18 +184,21 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
   const key = cacheKey(options);
   const local = options.target.kind === 'stdio';
   const cached = negotiationMode(options) === 'auto' ? await verdicts.get(key).catch(() => undefined) : undefined;
+  const guard = new MessageGuard(options.server);
+  /** A message over the limit closed the connection: that, not "connection closed", is what went wrong. */
+  const failure = (error: unknown) => guard.exceeded ?? connectionFailure(error, options.server, local);
 
   const establish = async (prior: PriorDiscovery | undefined): Promise<Client> => {
     let client: Client;
     try {
-      client = await connectOnce(options, prior);
+      client = await connectOnce(options, prior, guard);
     } catch (error) {
       // A stale cached verdict: forget it and probe as if for the first time.
-      if (prior && isEraRejection(error)) {
+      if (prior && isEraRejection(error) && !guard.exceeded) {
         await verdicts.set(key, undefined).catch(() => undefined);
         return establish(undefined);
       }
-      throw connectionFailure(error, options.server, local);
+      throw failure(error);
     }
     const era = client.getProtocolEra() ?? 'legacy';
     const discover = client.getDiscoverResult();
@@ -170,6 +218,7 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
       return client.getProtocolEra() ?? 'legacy';
     },
     http: options.target.kind === 'http',
+    timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
     get protocolVersion() {
       return client.getNegotiatedProtocolVersion() ?? (connection.era === 'modern' ? MODERN_REVISION : LEGACY_REVISION);
     },
@@ -179,16 +228,16 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
       } catch (error) {
         // With a modern verdict from the cache nothing was sent at connect; the first request is where a
         // downgraded server says so. Probe afresh once.
-        if (!retried && cached?.kind === 'modern' && isEraRejection(error)) {
+        if (!retried && cached?.kind === 'modern' && isEraRejection(error) && !guard.exceeded) {
           retried = true;
           await verdicts.set(key, undefined).catch(() => undefined);
           await client.close().catch(() => undefined);
           client = await establish(undefined);
           return op(client).catch((again: unknown) => {
-            throw connectionFailure(again, options.server, local);
+            throw failure(again);
           });
         }
-        throw connectionFailure(error, options.server, local);
+        throw failure(error);
       }
     },
     close: () => client.close().catch(() => undefined),

@@ -44,7 +44,8 @@ export function parseInputs(pairs: readonly string[]): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--input ${JSON.stringify(pair.slice(0, 40))} is not NAME=JSON`, 'e.g. --input confirm=true --input name=\'"Ada"\'', 'invalid_option');
+    // Not echoed: without a "=", the whole of it may be a value.
+    if (eq <= 0) throw new UsageError('an --input is not NAME=JSON', 'e.g. --input confirm=true --input name=\'"Ada"\'', 'invalid_option');
     const raw = pair.slice(eq + 1);
     let value: unknown = raw;
     try {

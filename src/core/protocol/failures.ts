@@ -38,6 +38,18 @@ export function connectionFailure(error: unknown, server: string, local: boolean
   if (code === 'ERA_NEGOTIATION_FAILED') {
     return new CliError(`${server} does not speak the protocol revision asked for: ${firstLine(error)}`, { code: 'protocol_mismatch', exitCode: ExitCode.serverFailed, hint: 'leave out --protocol to let mcpkey negotiate' });
   }
+  // A 2026-07-28 server may answer with an HTTP status and a JSON-RPC error in the body (404 for an unknown method).
+  const body = (error as { data?: { text?: unknown } }).data?.text;
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+      if (typeof parsed.error?.code === 'number' && typeof parsed.error.message === 'string') {
+        return connectionFailure(Object.assign(new Error(parsed.error.message), { code: parsed.error.code }), server, local);
+      }
+    } catch {
+      // not JSON: reported as it is below
+    }
+  }
   if (typeof code === 'number') {
     // A JSON-RPC error from the server itself: its words, once.
     if (code === -32021) {

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { MCP_MESSAGE_LIMIT } from '../limits.js';
 
 export type JsonRpcId = string | number;
 export type Message = { jsonrpc: '2.0'; id?: JsonRpcId | null; method?: string; params?: Record<string, unknown>; result?: unknown; error?: { code: number; message: string; data?: unknown } };
@@ -9,6 +10,7 @@ export type Message = { jsonrpc: '2.0'; id?: JsonRpcId | null; method?: string; 
  */
 export class LocalPeer {
   private buffer = '';
+  private skipping = false;
   private nextId = 0;
   private readonly pending = new Map<JsonRpcId, (message: Message) => void>();
   onmessage: (message: Message) => void = () => undefined;
@@ -28,7 +30,20 @@ export class LocalPeer {
   }
 
   private read(chunk: string): void {
+    // A client line over the message limit is dropped whole: reading on would only grow memory.
+    if (this.skipping) {
+      const newline = chunk.indexOf('\n');
+      if (newline < 0) return;
+      this.skipping = false;
+      chunk = chunk.slice(newline + 1);
+    }
     this.buffer += chunk;
+    if (this.buffer.length > MCP_MESSAGE_LIMIT && !this.buffer.includes('\n')) {
+      this.buffer = '';
+      this.skipping = true;
+      this.send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: `mcpkey: a message on stdin is over ${MCP_MESSAGE_LIMIT / 1024 / 1024} MiB` } });
+      return;
+    }
     for (let newline = this.buffer.indexOf('\n'); newline >= 0; newline = this.buffer.indexOf('\n')) {
       const line = this.buffer.slice(0, newline).replace(/\r$/, '');
       this.buffer = this.buffer.slice(newline + 1);

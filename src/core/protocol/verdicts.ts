@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic.js';
+import { readBoundedFile } from '../files.js';
 
 /**
  * What a server spoke last time, so the next command skips the probe. A modern verdict keeps the
@@ -22,7 +22,8 @@ type VerdictFile = { version: 1; servers: Record<string, Verdict> };
 
 async function readVerdicts(file: string): Promise<VerdictFile> {
   try {
-    const data = JSON.parse(await readFile(file, 'utf8')) as VerdictFile;
+    // At most 10 MiB of a regular file; anything else is as good as no cache.
+    const data = JSON.parse((await readBoundedFile(file)).toString('utf8')) as VerdictFile;
     if (data?.version === 1 && typeof data.servers === 'object' && data.servers !== null) return data;
   } catch {
     // Missing or unreadable: it is only a cache, start afresh.

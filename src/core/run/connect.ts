@@ -5,7 +5,9 @@ import { openConnection, type McpConnection, type Target } from '../protocol/con
 import type { ElicitationPolicy } from '../protocol/elicitation.js';
 import type { ProtocolChoice } from '../protocol/revisions.js';
 import type { VerdictStore } from '../protocol/verdicts.js';
+import { ExitCode } from '../errors.js';
 import { launchSpec } from './launch.js';
+import { assertLaunchable } from './launchable.js';
 import { remoteFetch } from './remote.js';
 
 export interface ConnectOptions {
@@ -17,6 +19,8 @@ export interface ConnectOptions {
   protocol: ProtocolChoice;
   verdicts?: VerdictStore;
   elicitation?: ElicitationPolicy;
+  /** The bridge: the server's questions go to the local client (see ConnectionOptions). */
+  relayElicitation?: (params: Record<string, unknown>) => Promise<Record<string, unknown>>;
   timeoutMs?: number;
   clientVersion: string;
   /** Show the local server's stderr (it may be noisy). */
@@ -28,6 +32,8 @@ export function entryTarget(options: Pick<ConnectOptions, 'entry' | 'secrets' | 
   const { entry } = options;
   if (entry.transport.type === 'stdio') {
     const spec = launchSpec(entry, options.secrets, options.env);
+    // What the system would refuse (a NUL byte, a value over its limit) is named before the SDK tries.
+    assertLaunchable(spec, spec.secretOf, ExitCode.serverFailed);
     return { kind: 'stdio', command: spec.command, args: spec.args, env: spec.env, cwd: options.cwd, stderr: options.verbose ? 'inherit' : 'ignore' };
   }
   return { kind: 'http', url: entry.transport.url, transport: entry.transport.transport, fetch: remoteFetch(entry, options.secrets, options.oauth) };
@@ -42,6 +48,7 @@ export function connectEntry(options: ConnectOptions): Promise<McpConnection> {
     clientVersion: options.clientVersion,
     ...(options.verdicts ? { verdicts: options.verdicts } : {}),
     ...(options.elicitation ? { elicitation: options.elicitation } : {}),
+    ...(options.relayElicitation ? { relayElicitation: options.relayElicitation } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
 }

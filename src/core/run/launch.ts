@@ -4,6 +4,7 @@ import type { ResolvedEntry, SecretSpec } from '../catalog/types.js';
 import { CliError, NotReadyError } from '../errors.js';
 import type { Env } from '../config/paths.js';
 import type { SecretResolver } from '../secrets/resolve.js';
+import { assertLaunchable, spawnFailure } from './launchable.js';
 
 /** Secrets an entry needs, resolved: variable name → value. Missing required ones fail before anything starts. */
 export async function resolveEntrySecrets(entry: ResolvedEntry, resolver: SecretResolver): Promise<Record<string, string>> {
@@ -36,6 +37,8 @@ export interface LaunchSpec {
   command: string;
   args: string[];
   env: Record<string, string>;
+  /** Which secret each secret variable carries: messages name the secret, never its value. */
+  secretOf: Record<string, string>;
 }
 
 /**
@@ -52,15 +55,25 @@ export function launchSpec(entry: ResolvedEntry, secrets: Record<string, string>
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(baseEnv)) if (value !== undefined) env[key] = value;
   Object.assign(env, stdio?.env ?? {}, secrets);
-  return { command: command!, args: args.map((arg) => fillTemplate(arg, secrets)), env };
+  const secretOf = Object.fromEntries(entry.secrets.filter((secret) => secrets[secret.env] !== undefined).map((secret) => [secret.env, secret.name]));
+  return { command: command!, args: args.map((arg) => fillTemplate(arg, secrets)), env, secretOf };
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Starts the server with our stdio, forwards signals, and resolves with its exit code (128+n for a signal). */
 export function launch(spec: LaunchSpec, cwd: string): Promise<number> {
+  // A value the system would refuse is named before trying, with exit 126.
+  assertLaunchable(spec, spec.secretOf);
   return new Promise((resolve, reject) => {
-    const child = spawn(spec.command, spec.args, { stdio: 'inherit', env: spec.env, cwd });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(spec.command, spec.args, { stdio: 'inherit', env: spec.env, cwd });
+    } catch (error) {
+      // Node throws some refusals (E2BIG, invalid values) at once, quoting the value: never shown.
+      reject(spawnFailure(spec.command, error as NodeJS.ErrnoException));
+      return;
+    }
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     for (const signal of FORWARDED) process.on(signal, forward);
     const cleanup = () => {
@@ -70,7 +83,7 @@ export function launch(spec: LaunchSpec, cwd: string): Promise<number> {
       cleanup();
       if (error.code === 'ENOENT') {
         reject(new CliError(`cannot start ${spec.command}: command not found`, { code: 'command_not_found', exitCode: 127, hint: `install it, or give the command after --: mcpkey run NAME -- <command>` }));
-      } else reject(new CliError(`cannot start ${spec.command}: ${error.code ?? error.message}`, { code: 'spawn_failed', exitCode: 126, hint: 'check that the command is executable' }));
+      } else reject(spawnFailure(spec.command, error));
     });
     child.once('exit', (code, signal) => {
       cleanup();

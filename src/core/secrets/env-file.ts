@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { NotFoundError } from '../errors.js';
+import { ConfigError, NotFoundError } from '../errors.js';
+import { decodeUtf8, fileProblem, readBoundedFile } from '../files.js';
 import type { Env } from '../config/paths.js';
 
 export const DEFAULT_ENV_FILE = '.env.mcp';
@@ -62,22 +62,43 @@ function closesQuote(text: string, quote: string): boolean {
   return false;
 }
 
+/** 1-based numbers of the lines that are not valid UTF-8. */
+function undecodableLines(bytes: Buffer): number[] {
+  const bad: number[] = [];
+  let start = 0;
+  for (let line = 1; start <= bytes.length; line += 1) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end === -1 ? bytes.length : end;
+    if (decodeUtf8(bytes.subarray(start, stop)) === undefined) bad.push(line);
+    start = stop + 1;
+  }
+  return bad;
+}
+
 export async function loadEnvFile(location: EnvFileLocation): Promise<EnvFile | undefined> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(location.path, 'utf8');
+    // A FIFO, a device or a directory is refused before anything is read; so is a file over 10 MiB.
+    bytes = await readBoundedFile(location.path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !location.explicit) return undefined;
     if (code === 'ENOENT') {
       throw new NotFoundError(`env file ${location.path} does not exist`, 'check --env-file / MCPKEY_ENV_FILE', 'env_file_missing');
     }
-    throw new NotFoundError(`cannot read env file ${location.path}: ${code ?? (error as Error).message}`, 'check its permissions', 'env_file_unreadable');
+    throw new ConfigError(`cannot read env file ${location.path}: ${fileProblem(error)}`, 'point --env-file / MCPKEY_ENV_FILE at a regular file, or check its permissions', 'env_file_unreadable');
   }
+  const strict = decodeUtf8(bytes);
+  const text = strict ?? bytes.toString('utf8');
   const { parse } = await import('dotenv');
   const values = new Map(Object.entries(parse(text)));
   const warnings = malformedLines(text).map(
     (line) => `${location.path}:${line} is not KEY=VALUE and was ignored`,
   );
+  if (strict === undefined) {
+    // Bytes that are not UTF-8 would reach a server as U+FFFD: a changed value. Such values are not used.
+    for (const [key, value] of values) if (value.includes('\uFFFD')) values.delete(key);
+    for (const line of undecodableLines(bytes)) warnings.push(`${location.path}:${line} is not valid UTF-8; any value on it is not used`);
+  }
   return { path: location.path, values, warnings };
 }

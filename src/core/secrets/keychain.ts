@@ -1,28 +1,35 @@
 import { KeychainUnavailableError } from '../errors.js';
 import type { Env } from '../config/paths.js';
+import { classifyKeychainFailure, isTransient, keychainFailure } from './keychain-errors.js';
+import { KeychainReader } from './reader.js';
+import { isRetryFailure, retrying } from './retry.js';
+
+/** How long to keep asking a keychain that does not answer, unless told otherwise. */
+export const KEYCHAIN_PATIENCE_MS = 30_000;
+
+export interface WriteOptions {
+  /** Keep retrying a keychain that does not answer this long (default KEYCHAIN_PATIENCE_MS). */
+  patienceMs?: number;
+}
 
 /** The OS keychain as mcpkey uses it: one service, one account per name. */
 export interface KeychainStore {
   readonly service: string;
+  /** Always asks the store (a value read under a lock must be the current one). */
   get(account: string): Promise<string | undefined>;
-  set(account: string, value: string): Promise<void>;
+  set(account: string, value: string, options?: WriteOptions): Promise<void>;
   /** True when something was deleted. */
   delete(account: string): Promise<boolean>;
   /** Every account stored under the service, with its value (the platform API returns both). */
   entries(): Promise<Array<{ account: string; value: string }>>;
+  /** Cached reads shared by everything in the process that uses this store (reader.ts), if it offers them. */
+  readonly reader?: KeychainReader;
 }
 
 export const DEFAULT_KEYCHAIN_SERVICE = 'mcpkey';
 
 export function keychainService(env: Env): string {
   return env.MCPKEY_KEYCHAIN_SERVICE || DEFAULT_KEYCHAIN_SERVICE;
-}
-
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/dbus|zbus|secret service|org\.freedesktop/i.test(message)) return 'no Secret Service on the D-Bus session bus';
-  if (/locked/i.test(message)) return 'the keyring is locked';
-  return message.split('\n')[0]!.slice(0, 160);
 }
 
 type KeyringModule = typeof import('@napi-rs/keyring');
@@ -32,50 +39,53 @@ type KeyringModule = typeof import('@napi-rs/keyring');
  * touch secrets (and --help, --version, completion) do not pay for the native module.
  * On Linux the store is pinned to the Secret Service: the library would otherwise fall back to
  * the kernel keyring, which forgets everything at reboot.
+ * Each call is one round trip to the keychain: the library opens a connection per entry (in the
+ * AsyncEntry constructor, on this thread) and waits 2 s for each Secret Service reply, with no way to
+ * change either. Under load those replies come late, so a call that timed out is asked again with
+ * backoff (retry.ts); every failure is reported as what it is (keychain-errors.ts), never with a value.
  */
-export function createOsKeychain(service: string): KeychainStore {
+export function createOsKeychain(service: string, options: { patienceMs?: number } = {}): KeychainStore {
   let modulePromise: Promise<KeyringModule> | undefined;
   const load = () => (modulePromise ??= import('@napi-rs/keyring'));
-  const options = { linux: { store: 'secret-service' as const } };
+  const entryOptions = { linux: { store: 'secret-service' as const } };
 
-  async function attempt<T>(operation: (keyring: KeyringModule) => Promise<T>): Promise<T> {
+  async function attempt<T>(operation: (keyring: KeyringModule) => Promise<T>, patienceMs = options.patienceMs ?? KEYCHAIN_PATIENCE_MS) {
     let keyring: KeyringModule;
     try {
       keyring = await load();
     } catch (error) {
-      throw new KeychainUnavailableError(`cannot load the keychain library: ${describe(error)}`, error);
+      throw new KeychainUnavailableError('cannot load the keychain library', error);
     }
     try {
-      return await operation(keyring);
-    } catch (error) {
-      throw new KeychainUnavailableError(describe(error), error);
+      return await retrying(() => operation(keyring), { budgetMs: patienceMs, transient: (error) => isTransient(classifyKeychainFailure(error)) });
+    } catch (failure) {
+      if (!isRetryFailure(failure)) throw failure;
+      throw keychainFailure(failure.error, { attempts: failure.attempts, elapsedMs: failure.elapsedMs });
     }
   }
+  const entry = (keyring: KeyringModule, account: string) => new keyring.AsyncEntry(service, account, entryOptions);
 
-  // One enumeration per process serves every read (secrets and OAuth grants alike); writes invalidate it.
-  let listing: Promise<Array<{ account: string; value: string }>> | undefined;
-  const invalidate = <T>(result: T) => {
-    listing = undefined;
-    return result;
-  };
-
-  return {
+  // Shared by every reader of this store in the process; writes make it ask again.
+  let reader: KeychainReader | undefined;
+  const store: KeychainStore = {
     service,
-    // Always asks the store: a value read under a lock (an OAuth refresh) must be the current one.
-    get: (account) =>
-      attempt(async ({ AsyncEntry }) => (await new AsyncEntry(service, account, options).getPassword()) ?? undefined),
-    set: (account, value) =>
-      attempt(({ AsyncEntry }) => new AsyncEntry(service, account, options).setPassword(value)).then(invalidate),
-    delete: (account) => attempt(({ AsyncEntry }) => new AsyncEntry(service, account, options).deleteCredential()).then(invalidate),
-    entries: () => {
-      listing ??= attempt(async ({ findCredentialsAsync }) =>
-        (await findCredentialsAsync(service)).map(({ account, password }) => ({ account, value: password })),
-      );
-      const current = listing;
-      current.catch(() => {
-        if (listing === current) listing = undefined;
-      });
-      return current;
+    get: async (account) => (await attempt(async (keyring) => (await entry(keyring, account).getPassword()) ?? undefined)).value,
+    // Setting replaces: asking again after a timeout writes the same value twice at worst.
+    set: async (account, value, writeOptions) => {
+      reader?.invalidate();
+      await attempt((keyring) => entry(keyring, account).setPassword(value), writeOptions?.patienceMs);
+    },
+    delete: async (account) => {
+      reader?.invalidate();
+      const result = await attempt((keyring) => entry(keyring, account).deleteCredential());
+      // An attempt that timed out has most likely deleted it already: "nothing to delete" then means "gone".
+      return result.value || result.hadTransient;
+    },
+    entries: async () =>
+      (await attempt(async ({ findCredentialsAsync }) => (await findCredentialsAsync(service)).map(({ account, password }) => ({ account, value: password })))).value,
+    get reader() {
+      return (reader ??= new KeychainReader(store));
     },
   };
+  return store;
 }

@@ -1,9 +1,11 @@
 import type { ResolvedEntry } from '../catalog/types.js';
 import type { Env } from '../config/paths.js';
-import { CliError, KeychainUnavailableError } from '../errors.js';
+import type { CliError } from '../errors.js';
 import { mechanicalEnvName, tryParseSecretName } from '../names.js';
 import type { EnvFile } from './env-file.js';
 import type { KeychainStore } from './keychain.js';
+import { isKeychainError } from './keychain-errors.js';
+import { readerOf, type KeychainReader } from './reader.js';
 
 /** Highest priority first. */
 export const SOURCES = ['env', '.env.mcp', 'keychain'] as const;
@@ -36,14 +38,26 @@ export function envNamesFor(name: string, catalog: readonly ResolvedEntry[]): st
 
 /**
  * Resolves secrets in the documented order: process environment, then the env file, then the
- * keychain. The keychain is asked only when needed, and once for all names.
+ * keychain. The keychain is asked only when needed: one read per secret, or one enumeration for a
+ * command that looks at many (reader.ts).
  */
 export class SecretResolver {
-  private keychainCache: Promise<Map<string, string>> | undefined;
   /** Why the keychain could not be read, if it could not. Reads still succeed from env and file. */
   keychainError: CliError | undefined;
+  private readonly reader: KeychainReader;
 
-  constructor(private readonly sources: SecretSources) {}
+  constructor(private readonly sources: SecretSources) {
+    this.reader = readerOf(sources.keychain);
+  }
+
+  /** A keychain failure becomes `keychainError` and "not there"; anything else is a bug and propagates. */
+  private noted<T>(read: Promise<T>, fallback: T): Promise<T> {
+    return read.catch((error: unknown) => {
+      if (!isKeychainError(error)) throw error;
+      this.keychainError ??= error;
+      return fallback;
+    });
+  }
 
   fromEnv(name: string): FoundSecret | undefined {
     for (const variable of envNamesFor(name, this.sources.catalog)) {
@@ -64,20 +78,14 @@ export class SecretResolver {
   }
 
   /** All keychain entries that are secrets (other accounts, such as OAuth grants, are not). */
-  keychainSecrets(): Promise<Map<string, string>> {
-    this.keychainCache ??= this.sources.keychain.entries().then(
-      (entries) => new Map(entries.filter((e) => tryParseSecretName(e.account)).map((e) => [e.account, e.value])),
-      (error: unknown) => {
-        if (!(error instanceof KeychainUnavailableError)) throw error;
-        this.keychainError = error;
-        return new Map<string, string>();
-      },
-    );
-    return this.keychainCache;
+  async keychainSecrets(): Promise<Map<string, string>> {
+    const all = await this.noted(this.reader.all(), new Map<string, string>());
+    return new Map([...all].filter(([account]) => tryParseSecretName(account)));
   }
 
   async fromKeychain(name: string): Promise<FoundSecret | undefined> {
-    const value = (await this.keychainSecrets()).get(name);
+    if (!tryParseSecretName(name)) return undefined;
+    const value = await this.noted(this.reader.read(name), undefined);
     return value === undefined ? undefined : { name, value, source: 'keychain' };
   }
 

@@ -1,0 +1,31 @@
+import { expect } from 'vitest';
+import { runProcess, type Sandbox } from './helpers.js';
+import { BROWSER_DRIVER } from './oauth-helpers.js';
+
+/** Adds a remote entry and authorizes it through the real browser flow; the grant lands in the keychain. */
+export async function addAndAuthorize(sandbox: Sandbox, name: string, url: string): Promise<void> {
+  const added = await sandbox.run(['server', 'add', name, '--url', url]);
+  expect(added.code, added.stderr).toBe(0);
+  const authorized = await sandbox.run(['oauth', 'authorize', name], { env: { BROWSER: BROWSER_DRIVER, DRIVER_LOG: `${sandbox.dir}/driver.log` }, timeoutMs: 120_000 });
+  expect(authorized.code, authorized.stderr).toBe(0);
+}
+
+/** Rewrites a stored grant in the keychain, as another program could (libsecret's own tool). */
+export async function rewriteGrant(sandbox: Sandbox, server: string, change: (grant: Record<string, unknown>) => void): Promise<void> {
+  const account = `oauth:${server}`;
+  const raw = await sandbox.keychainValue(account);
+  if (raw === undefined) throw new Error(`no grant for ${server} in the keychain`);
+  const grant = JSON.parse(raw) as Record<string, unknown>;
+  change(grant);
+  // Replace, not add: a second item with the same attributes would make the keychain ambiguous.
+  await runProcess('secret-tool', ['clear', 'service', sandbox.service, 'username', account], { env: process.env });
+  await sandbox.storeKeychainValue(account, JSON.stringify(grant));
+}
+
+/** Makes mcpkey see the access token as expired (the authorization server still knows it as valid). */
+export function expireGrant(sandbox: Sandbox, server: string): Promise<void> {
+  return rewriteGrant(sandbox, server, (grant) => {
+    grant.obtainedAt = new Date(Date.now() - 3_600_000).toISOString();
+    grant.expiresAt = new Date(Date.now() - 60_000).toISOString();
+  });
+}

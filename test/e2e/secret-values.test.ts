@@ -1,0 +1,70 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireSecretService, ROOT, useSandbox, type RunResult } from './helpers.js';
+
+beforeAll(requireSecretService);
+
+const KiB = 1024;
+const ENV_SERVER = join(ROOT, 'test/fixtures/env-server.mjs');
+
+const sandbox = useSandbox();
+
+function expectOneLine(result: RunResult, code: number, pattern: RegExp): void {
+  expect(result.code, result.stderr).toBe(code);
+  const lines = result.stderr.trim().split('\n').filter((line) => line.startsWith('mcpkey: '));
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/this is a bug/);
+}
+
+describe('secret set refuses what could not be used as it is', () => {
+  it('takes exactly 64 KiB, and refuses one byte more, from a pipe and from the argument', async () => {
+    const limit = 'k'.repeat(64 * KiB);
+    expect((await sandbox.run(['secret', 'set', 'big.key'], { input: limit })).code).toBe(0);
+    expect((await sandbox.run(['secret', 'get', 'big.key'])).stdout).toBe(`${limit}\n`);
+
+    expectOneLine(await sandbox.run(['secret', 'set', 'big.key'], { input: `${limit}x` }), 2, /refusing to store the value for big\.key: it is 65 KiB, over the limit of 64 KiB/);
+    expectOneLine(await sandbox.run(['secret', 'set', `big.key=${limit}x`]), 2, /refusing to store the value for big\.key: it is 65 KiB, over the limit of 64 KiB/);
+    // A pipe that never ends is not read to its end.
+    expectOneLine(await sandbox.run(['secret', 'set', 'big.key'], { input: Buffer.alloc(8 * 1024 * KiB, 0x61) }), 2, /over the limit of 64 KiB/);
+    expect(await sandbox.keychainValue('big.key')).toBe(limit);
+  });
+
+  it('refuses bytes that are not UTF-8, a NUL byte, and U+FFFD (the mark of bytes lost on the way)', async () => {
+    expectOneLine(await sandbox.run(['secret', 'set', 'bin.key'], { input: Buffer.from([0x61, 0xff, 0xfe, 0x62]) }), 2, /refusing to store the value for bin\.key: it is not valid UTF-8/);
+    expectOneLine(await sandbox.run(['secret', 'set', 'bin.key'], { input: Buffer.from('a\0b') }), 2, /it contains a NUL byte/);
+    expectOneLine(await sandbox.run(['secret', 'set', 'bin.key=a\uFFFDb']), 2, /it is not valid UTF-8/);
+    expect(await sandbox.keychainValue('bin.key')).toBeUndefined();
+    // Text in any script is stored exactly, a leading BOM and CRLF inside included.
+    const text = '\uFEFFпароль\r\n密码 🔑';
+    expect((await sandbox.run(['secret', 'set', 'bin.key'], { input: text })).code).toBe(0);
+    expect((await sandbox.run(['secret', 'get', 'bin.key'])).stdout).toBe(`${text}\n`);
+  });
+
+  it('a .env.mcp value that is not UTF-8 is reported and not used, instead of reaching a server changed', async () => {
+    await writeFile(join(sandbox.cwd, '.env.mcp'), Buffer.concat([Buffer.from('BRAVE_API_KEY=fine\nNEON_API_KEY=ab'), Buffer.from([0xff]), Buffer.from('cd\n')]));
+    const neon = await sandbox.run(['secret', 'get', 'neon.api_key']);
+    expect(neon.code).toBe(3);
+    expect(neon.stdout).toBe('');
+    expect(neon.stderr).toMatch(/warning: .*\.env\.mcp:2 is not valid UTF-8; any value on it is not used/);
+    expect((await sandbox.run(['secret', 'get', 'brave.api_key'])).stdout).toBe('fine\n');
+  });
+});
+
+describe('run names a value the system refuses, with exit 126', () => {
+  it('one secret over the system limit for a variable (E2BIG), for run and for tools', async () => {
+    expect((await sandbox.run(['server', 'add', 'acme', '--secret', 'token', '--', process.execPath, ENV_SERVER])).code).toBe(0);
+    // Around `secret set`: from the environment file.
+    await writeFile(join(sandbox.cwd, '.env.mcp'), `acme.token=${'t'.repeat(200 * KiB)}\n`);
+    expectOneLine(await sandbox.run(['run', 'acme']), 126, /cannot start .*: the secret acme\.token \(ACME_TOKEN\) is 201 KiB, over the system's limit of 128 KiB for one variable \(E2BIG\) — secrets may be at most 64 KiB/);
+    expectOneLine(await sandbox.run(['tools', 'list', 'acme']), 9, /the secret acme\.token \(ACME_TOKEN\) is 201 KiB/);
+  });
+
+  it('many secrets that together pass the system limit', async () => {
+    const keys = Array.from({ length: 48 }, (_, i) => `k${i}`);
+    expect((await sandbox.run(['server', 'add', 'many', ...keys.flatMap((key) => ['--secret', key]), '--', process.execPath, ENV_SERVER])).code).toBe(0);
+    await writeFile(join(sandbox.cwd, '.env.mcp'), keys.map((key) => `MANY_${key.toUpperCase()}=${'v'.repeat(60 * KiB)}\n`).join(''));
+    expectOneLine(await sandbox.run(['run', 'many']), 126, /cannot start .*: its command line and environment together are too large for the system \(E2BIG\)/);
+  });
+});
