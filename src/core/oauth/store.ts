@@ -81,8 +81,6 @@ function parse<T extends { version: 1 }>(value: string | undefined): T | undefin
 /** Grant and client records in the keychain, and the OAuth status the auth core reports. */
 export class OAuthStore implements GrantStatusSource {
   private readonly reader: KeychainReader;
-  /** Grants this process has read or stored, by server. */
-  private readonly known = new Map<string, StoredGrant | undefined>();
 
   constructor(
     private readonly keychain: KeychainStore,
@@ -93,26 +91,14 @@ export class OAuthStore implements GrantStatusSource {
 
   /** The grant as the keychain holds it now (one round trip, never from a cache). */
   async grant(server: string): Promise<StoredGrant | undefined> {
-    const grant = parse<StoredGrant>(await this.keychain.get(grantAccount(server)));
-    this.known.set(server, grant);
-    return grant;
-  }
-
-  /**
-   * The grant as this process last read or stored it, else read now: a command that sends many
-   * requests reads its grant once. Whoever must see another process's refresh reads `grant` instead.
-   */
-  async knownGrant(server: string): Promise<StoredGrant | undefined> {
-    return this.known.has(server) ? this.known.get(server) : this.grant(server);
+    return parse<StoredGrant>(await this.keychain.get(grantAccount(server)));
   }
 
   async saveGrant(grant: StoredGrant, options?: WriteOptions): Promise<void> {
     await this.keychain.set(grantAccount(grant.server), JSON.stringify(grant), options);
-    this.known.set(grant.server, grant);
   }
 
   async deleteGrant(server: string): Promise<boolean> {
-    this.known.delete(server);
     return this.keychain.delete(grantAccount(server));
   }
 

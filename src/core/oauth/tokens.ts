@@ -86,8 +86,8 @@ export async function validGrant(
   const now = deps.now ?? Date.now;
   const marginMs = options.marginMs ?? REFRESH_MARGIN_MS;
   const usable = (grant: StoredGrant) => (options.rejected === undefined || grant.accessToken !== options.rejected) && fresh(grant, now(), marginMs);
-  // One keychain read per command: the grant this process already has serves while it is fresh.
-  const first = await deps.store.knownGrant(server);
+  // Read afresh for every use: another process may have renewed or replaced it (one round trip).
+  const first = await deps.store.grant(server);
   if (!first) throw notAuthorized(server);
   if (usable(first)) return first;
   await mkdir(deps.lockDir, { recursive: true, mode: 0o700 });
