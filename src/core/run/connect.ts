@@ -1,28 +1,19 @@
 import type { ResolvedEntry } from '../catalog/types.js';
 import type { Env } from '../config/paths.js';
 import type { AuthorizedFetchOptions } from '../oauth/fetch.js';
-import { openConnection, type McpConnection, type Target } from '../protocol/connection.js';
-import type { ElicitationPolicy } from '../protocol/elicitation.js';
-import type { ProtocolChoice } from '../protocol/revisions.js';
-import type { VerdictStore } from '../protocol/verdicts.js';
+import { openConnection, type ConnectionOptions, type McpConnection, type Target } from '../protocol/connection.js';
 import { ExitCode } from '../errors.js';
 import { launchSpec } from './launch.js';
 import { assertLaunchable } from './launchable.js';
 import { remoteFetch } from './remote.js';
 
-export interface ConnectOptions {
+/** A catalog entry instead of a target; everything about the session itself as in ConnectionOptions. */
+export interface ConnectOptions extends Pick<ConnectionOptions, 'protocol' | 'verdicts' | 'elicitation' | 'relayElicitation' | 'timeoutMs' | 'clientVersion'> {
   entry: ResolvedEntry;
   secrets: Record<string, string>;
   env: Env;
   cwd: string;
   oauth: Omit<AuthorizedFetchOptions, 'server'>;
-  protocol: ProtocolChoice;
-  verdicts?: VerdictStore;
-  elicitation?: ElicitationPolicy;
-  /** The bridge: the server's questions go to the local client (see ConnectionOptions). */
-  relayElicitation?: (params: Record<string, unknown>) => Promise<Record<string, unknown>>;
-  timeoutMs?: number;
-  clientVersion: string;
   /** Show the local server's stderr (it may be noisy). */
   verbose?: boolean;
 }
