@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -52,7 +52,10 @@ describe('keychain failures, told apart', () => {
   }, 120_000);
 
   it('a Secret Service that does not answer is asked again, then reported as not answering (exit 5), not as missing', async () => {
-    const proxy = await startStallProxy({ dir });
+    // Its own keyring behind the proxy: a stalled client must not leave the suite's shared keyring in a state other tests see.
+    keyring = await startPrivateKeyring(dir);
+    await mkdir(join(dir, 'proxy'));
+    const proxy = await startStallProxy({ dir: join(dir, 'proxy'), upstream: keyring.address });
     // Every reply 3 s late: longer than the keychain library waits for one (2 s), for good.
     proxy.slow(3_000);
     try {
