@@ -315,7 +315,8 @@ describe('withLock across processes', () => {
       expect([...(await loadConfig(file)).enabled].sort(), `round ${round}`).toEqual(names);
       expect(await readdir(join(dir, `round${round}`))).toEqual(['config.json']);
     }
-  });
+    // 80 node processes on a loaded 2-core machine: the default 30 s is not enough there.
+  }, 240_000);
 
   function deadPid(): number {
     const result = spawnSync(process.execPath, ['-e', '']);
