@@ -12,8 +12,13 @@ export interface Owner {
   started?: string;
 }
 
+/** The process id alone, as older mcpkey versions wrote and read it. */
 const OWNER_FILE = 'owner';
-const STARTED_FILE = 'started';
+/**
+ * The whole record in one file, so that it is read in one go: read from two files, a lock released and
+ * taken again in between could mix two owners, and look dead when it is not.
+ */
+const RECORD_FILE = 'owner.json';
 
 async function startOf(pid: number): Promise<string | undefined> {
   if (process.platform !== 'linux') return undefined;
@@ -37,15 +42,21 @@ export function me(): Promise<Owner> {
 export async function writeOwner(dir: string): Promise<void> {
   const owner = await me();
   await writeFile(join(dir, OWNER_FILE), String(owner.pid), { mode: 0o600 });
-  if (owner.started) await writeFile(join(dir, STARTED_FILE), owner.started, { mode: 0o600 });
+  await writeFile(join(dir, RECORD_FILE), JSON.stringify(owner), { mode: 0o600 });
 }
+
+const validPid = (pid: unknown): pid is number => typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0;
 
 export async function readOwner(dir: string): Promise<Owner | undefined> {
   try {
+    const record = JSON.parse(await readFile(join(dir, RECORD_FILE), 'utf8')) as Partial<Owner>;
+    if (validPid(record.pid)) return { pid: record.pid, ...(typeof record.started === 'string' ? { started: record.started } : {}) };
+  } catch {
+    // An older lock, or one just gone: the bare process id, if any.
+  }
+  try {
     const pid = Number.parseInt(await readFile(join(dir, OWNER_FILE), 'utf8'), 10);
-    if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-    const started = await readFile(join(dir, STARTED_FILE), 'utf8').catch(() => undefined);
-    return { pid, ...(started ? { started: started.trim() } : {}) };
+    return validPid(pid) ? { pid } : undefined;
   } catch {
     return undefined;
   }

@@ -129,7 +129,7 @@ describe('withLock: a live owner is waited for, never removed', () => {
     await mkdir(`${file}.lock`);
     await writeFile(join(`${file}.lock`, 'owner'), String(child.pid));
     // The owner that wrote this record started at another time than the process that has its id now.
-    await writeFile(join(`${file}.lock`, 'started'), '1');
+    await writeFile(join(`${file}.lock`, 'owner.json'), JSON.stringify({ pid: child.pid, started: '1' }));
     const started = Date.now();
     await expect(withLock(file, async () => 'taken', { timeoutMs: 3_000 })).resolves.toBe('taken');
     expect(Date.now() - started).toBeLessThan(3_000);
