@@ -81,6 +81,8 @@ describe('MCP messages are capped at 64 MiB, on every transport', () => {
       const answer = await bridge.response(1, 120_000);
       expect((answer.error as { message: string }).message).toMatch(/evil sent an MCP message larger than 64 MiB/);
       expect(peer.sent() - before).toBeLessThan(64 * MiB + SLACK);
+      // The connection is gone: the bridge stops by itself (stdin still open) with the server-failure code.
+      expect(await bridge.exited()).toBe(9);
     } finally {
       await bridge.close();
     }

@@ -12,6 +12,8 @@ export interface RawBridge {
   stderr(): string;
   /** Everything written to stdout so far. */
   stdout(): string;
+  /** The exit code once the bridge stops on its own, with stdin still open. */
+  exited(): Promise<number | null>;
   /** Ends stdin and waits for the exit code. */
   close(): Promise<number | null>;
 }
@@ -52,6 +54,7 @@ export function rawBridge(sandbox: Sandbox, args: string[], env: Record<string, 
       }),
     stderr: () => stderr,
     stdout: () => all,
+    exited: () => exited,
     close: async () => {
       child.stdin.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -249,8 +249,9 @@ export async function runBridge(options: BridgeOptions): Promise<number> {
         const own = ownError(error);
         if (own) options.log(`${request.method} failed: ${own.message}${own.hint ? ` — ${own.hint}` : ''}`);
         if (answerable()) local.send({ jsonrpc: '2.0', id: request.id, error: errorFor(error) });
-        // Without a connection there is nothing to bridge: report why and stop.
-        if (!connection && !closed) {
+        // Without a connection there is nothing to bridge: report why and stop. A server that sent an
+        // oversized message has had its connection closed, so every later request would fail the same way.
+        if ((!connection || own?.code === 'message_too_large') && !closed) {
           exitCode = own?.exitCode ?? (error instanceof CliError ? error.exitCode : 1);
           void shutdown(exitCode);
         }
