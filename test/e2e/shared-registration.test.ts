@@ -39,6 +39,7 @@ describe('a registration shared by two servers at one authorization server', () 
     // --forget-client obeys the same rule.
     const revoke = await sandbox.run(['oauth', 'revoke', 'alpha2', '--forget-client']);
     expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stderr).toContain('alpha2: the client registration is kept: beta still uses it');
     expect(await sandbox.keychainValue(registration)).toContain(clientId);
 
     // The last grant that uses it goes: so does the registration.

@@ -5,6 +5,7 @@ import type { Printer } from '../../cli/output.js';
 import { usesOAuth, type OAuthState } from '../../core/auth/classify.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
 import type { OAuthStore, StoredGrant } from '../../core/oauth/store.js';
+import { printable } from '../../core/names.js';
 import { isKeychainError } from '../../core/secrets/keychain-errors.js';
 
 export interface OAuthListItem {
@@ -73,8 +74,9 @@ export function printGrants(result: OAuthList, printer: Printer): void {
       item.name,
       colour(item.status),
       item.expiresIn !== undefined ? relative(item.expiresIn) : '',
-      item.issuer ?? '',
-      item.scopes.join(' '),
+      // What an authorization server granted is its text, not ours: clipped so one long value cannot bury the table.
+      printable(item.issuer ?? '', 80),
+      printable(item.scopes.join(' '), 120),
     ]),
   );
 }

@@ -16,6 +16,8 @@ export function printRevoke(result: RevokeResult, printer: Printer): void {
   // Whether the server agreed matters to a security-minded user: said on stderr always, not only on a terminal.
   printer.note(`${result.server}: ${parts.join(', ')} at the server; the local grant is deleted${failed && result.error ? ` (${result.error})` : ''}`);
   if (result.forgotClient) printer.note(`${result.server}: the dynamic client registration is forgotten`);
+  const sharers = result.clientSharedWith ?? [];
+  if (sharers.length > 0) printer.note(`${result.server}: the client registration is kept: ${sharers.join(', ')} still use${sharers.length === 1 ? 's' : ''} it`);
 }
 
 export function registerRevoke(parent: Command, runtime: Runtime): void {
