@@ -68,6 +68,7 @@ export function createContext(runtime: Runtime, options: GlobalOptions): Context
           envFile: await context.envFile(),
           keychain: context.keychain,
           catalog: await context.catalog(),
+          warn: (message) => printer.warn(message),
         }))()),
   };
   return context;

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireSecretService, ROOT, useSandbox, type RunResult } from './helpers.js';
+import { BIN, requireSecretService, ROOT, useSandbox, type RunResult } from './helpers.js';
 
 beforeAll(requireSecretService);
 
@@ -49,6 +50,16 @@ describe('secret set refuses what could not be used as it is', () => {
     expect(neon.stdout).toBe('');
     expect(neon.stderr).toMatch(/warning: .*\.env\.mcp:2 is not valid UTF-8; any value on it is not used/);
     expect((await sandbox.run(['secret', 'get', 'brave.api_key'])).stdout).toBe('fine\n');
+  });
+
+  it('an environment variable that is not UTF-8 is named in a warning (Node has already replaced its bytes)', async () => {
+    // Real bytes 0xff in the variable, put there by a shell: Node decodes the environment as UTF-8.
+    const script = `NEON_API_KEY=$'ab\\xffcd' exec "${process.execPath}" "${BIN}" secret get neon.api_key`;
+    const result = spawnSync('bash', ['-c', script], { cwd: sandbox.cwd, env: sandbox.baseEnv(), encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^warning: the environment variable NEON_API_KEY \(for neon\.api_key\) would not reach a server unchanged: it is not valid UTF-8/);
+    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/ab.cd/);
   });
 });
 

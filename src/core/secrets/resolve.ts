@@ -6,6 +6,7 @@ import type { EnvFile } from './env-file.js';
 import type { KeychainStore } from './keychain.js';
 import { isKeychainError } from './keychain-errors.js';
 import { readerOf, type KeychainReader } from './reader.js';
+import { valueProblem } from './value.js';
 
 /** Highest priority first. */
 export const SOURCES = ['env', '.env.mcp', 'keychain'] as const;
@@ -24,6 +25,8 @@ export interface SecretSources {
   envFile: EnvFile | undefined;
   keychain: KeychainStore;
   catalog: readonly ResolvedEntry[];
+  /** Told once per variable whose value would not reach a server unchanged (e.g. bytes that are not UTF-8). */
+  warn?: (message: string) => void;
 }
 
 /** The variables a secret is read from: the names the catalog declares for it, then the mechanical one. */
@@ -59,10 +62,23 @@ export class SecretResolver {
     });
   }
 
+  private readonly warned = new Set<string>();
+
+  /** The environment was decoded by Node: bytes that were not UTF-8 are already U+FFFD here, so say so. */
+  private checked(found: FoundSecret): FoundSecret {
+    const where = found.source === 'env' ? `the environment variable ${found.foundAs}` : `${found.foundAs} in the env file`;
+    const problem = valueProblem(found.value);
+    if (problem && this.sources.warn && !this.warned.has(where)) {
+      this.warned.add(where);
+      this.sources.warn(`${where} (for ${found.name}) would not reach a server unchanged: ${problem}; set it again from its source`);
+    }
+    return found;
+  }
+
   fromEnv(name: string): FoundSecret | undefined {
     for (const variable of envNamesFor(name, this.sources.catalog)) {
       const value = this.sources.env[variable];
-      if (value !== undefined && value !== '') return { name, value, source: 'env', foundAs: variable };
+      if (value !== undefined && value !== '') return this.checked({ name, value, source: 'env', foundAs: variable });
     }
     return undefined;
   }
@@ -72,7 +88,7 @@ export class SecretResolver {
     if (!file) return undefined;
     for (const key of [name, ...envNamesFor(name, this.sources.catalog)]) {
       const value = file.values.get(key);
-      if (value !== undefined && value !== '') return { name, value, source: '.env.mcp', foundAs: key };
+      if (value !== undefined && value !== '') return this.checked({ name, value, source: '.env.mcp', foundAs: key });
     }
     return undefined;
   }
