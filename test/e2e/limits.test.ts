@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHostileMcp, type HostileMcp } from '../fixtures/hostile-mcp.js';
 import { startHostileOAuth, type EndlessPart, type HostileOAuth } from '../fixtures/hostile-oauth.js';
-import { BIN, requireSecretService, ROOT, runProcess, useSandbox, type RunResult } from './helpers.js';
+import { BIN, expectOneLine, requireSecretService, ROOT, runProcess, useSandbox } from './helpers.js';
 import { INITIALIZE, rawBridge } from './raw-bridge.js';
 
 beforeAll(requireSecretService);
@@ -16,15 +16,6 @@ const REDIRECT_BROWSER = join(ROOT, 'test/fixtures/redirect-browser.mjs');
 const HOSTILE_STDIO = join(ROOT, 'test/fixtures/hostile-stdio.mjs');
 
 const sandbox = useSandbox();
-
-/** Exactly one line on stderr, from mcpkey, with this exit code. */
-function expectOneLine(result: RunResult, code: number, pattern: RegExp): void {
-  expect(result.code, result.stderr).toBe(code);
-  const lines = result.stderr.trim().split('\n').filter((line) => line.startsWith('mcpkey: '));
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('bodies from OAuth peers are capped at 1 MiB', () => {
   let peer: HostileOAuth;

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_STATIC_CLIENTS, startAuthServer, type ClientMetadata } from '../fixtures/auth-server.js';
 import { startLegacyServer, startMcpServer } from '../fixtures/mcp-server.js';
 import { startModernMcpServer } from '../fixtures/mcp-server-2026.js';
-import { requireSecretService, useSandbox } from './helpers.js';
+import { expectOneLine, requireSecretService, useSandbox } from './helpers.js';
 import { useOAuthPeers, BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
@@ -46,11 +46,7 @@ async function authorize(name: string, extra: string[] = [], input?: string) {
 
 /** Exit 7, exactly one error line matching `pattern`, no stack, no grant. */
 async function expectRefused(result: { code: number | null; stderr: string }, pattern: RegExp, server = 'demo'): Promise<void> {
-  expect(result.code, result.stderr).toBe(7);
-  const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('mcpkey: '));
-  expect(errorLines).toHaveLength(1);
-  expect(errorLines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expectOneLine(result, 7, pattern);
   expect(await storedGrant(sandbox, server)).toBeUndefined();
 }
 
@@ -233,11 +229,9 @@ describe('credentials belong to their issuer (SEP-2352)', () => {
       expect((await authorize('moving', ['--client-id', 'static-public'])).code).toBe(0);
       server.configure({ authorizationServers: [as2.issuer] });
       const result = await authorize('moving');
-      expect(result.code, result.stderr).toBe(7);
-      const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('mcpkey: '));
-      expect(errorLines).toHaveLength(1);
-      expect(errorLines[0]).toBe(
-        `mcpkey: moving now uses the authorization server ${as2.issuer}, but client static-public is registered with ${as.issuer} — register a client with the new provider and run \`mcpkey oauth authorize moving --client-id <id>\``,
+      expectOneLine(result, 7, /^mcpkey: moving now uses the authorization server /);
+      expect(result.stderr).toContain(
+        `mcpkey: moving now uses the authorization server ${as2.issuer}, but client static-public is registered with ${as.issuer} — register a client with the new provider and run \`mcpkey oauth authorize moving --client-id <id>\`\n`,
       );
       expect(as2.requests().some((r) => r.query?.client_id === 'static-public' || r.clientId === 'static-public')).toBe(false);
       expect(as2.stats().authorizationRequests).toBe(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAuthServer } from '../fixtures/auth-server.js';
 import { startMcpServer } from '../fixtures/mcp-server.js';
-import { requireSecretService, ROOT, runInTerminal, useSandbox } from './helpers.js';
+import { expectOneLine, requireSecretService, ROOT, runInTerminal, useSandbox } from './helpers.js';
 import { useOAuthPeers, BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
@@ -25,11 +25,7 @@ const browserEnv = (extra: Record<string, string> = {}) => ({ BROWSER: BROWSER_D
 /** Fails with exit 7 and one clean line; stores no grant. */
 async function expectRefused(args: string[], pattern: RegExp, env: Record<string, string> = browserEnv()): Promise<void> {
   const result = await sandbox.run(['oauth', 'authorize', 'demo', ...args], { env, timeoutMs: 90_000 });
-  expect(result.code, result.stderr).toBe(7);
-  const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('mcpkey: '));
-  expect(errorLines).toHaveLength(1);
-  expect(errorLines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expectOneLine(result, 7, pattern);
   expect(await storedGrant(sandbox, 'demo')).toBeUndefined();
 }
 

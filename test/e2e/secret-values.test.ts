@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, requireSecretService, ROOT, useSandbox, type RunResult } from './helpers.js';
+import { BIN, expectOneLine, requireSecretService, ROOT, useSandbox } from './helpers.js';
 
 beforeAll(requireSecretService);
 
@@ -10,14 +10,6 @@ const KiB = 1024;
 const ENV_SERVER = join(ROOT, 'test/fixtures/env-server.mjs');
 
 const sandbox = useSandbox();
-
-function expectOneLine(result: RunResult, code: number, pattern: RegExp): void {
-  expect(result.code, result.stderr).toBe(code);
-  const lines = result.stderr.trim().split('\n').filter((line) => line.startsWith('mcpkey: '));
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/this is a bug/);
-}
 
 describe('secret set refuses what could not be used as it is', () => {
   it('takes exactly 64 KiB, and refuses one byte more, from a pipe and from the argument', async () => {
