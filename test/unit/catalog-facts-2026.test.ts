@@ -216,3 +216,14 @@ describe('sources', () => {
     expect(commented.sort()).toEqual(BUILTIN_CATALOG.map((entry) => entry.name).sort());
   });
 });
+
+describe('README', () => {
+  it('the built-in catalog table lists every entry once, with its kind', async () => {
+    const { classify } = await import('../../src/core/auth/classify.js');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### The built-in catalog'), readme.indexOf('\n## OAuth'));
+    const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` \| (none|api-key|oauth) \|/gm)].map((m) => [m[1], m[2]]);
+    const expected = BUILTIN_CATALOG.map((entry) => [entry.name, classify({ ...entry, source: 'builtin' })]);
+    expect(rows.sort()).toEqual(expected.sort());
+  });
+});

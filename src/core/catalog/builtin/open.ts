@@ -139,7 +139,7 @@ export const OPEN_ENTRIES: readonly CatalogEntry[] = [
   {
     name: 'exa',
     title: 'Exa',
-    description: 'Web search through Exa; runs without a key at lower limits.',
+    description: 'Web search through Exa; runs without a key (with fewer tools).',
     transport: npx('exa-mcp-server'),
     secrets: [secret('exa.api_key', 'EXA_API_KEY', 'Exa API key (optional)', { optional: true })],
   },
