@@ -212,7 +212,7 @@ afterEach(async () => {
 
 describe('bash', () => {
   it('completes server names from the catalog', async () => {
-    expect(sorted(await sandbox.bash(['server', 'inspect', 'ne']))).toEqual(['neon', 'neon-remote']);
+    expect(sorted(await sandbox.bash(['server', 'inspect', 'neo']))).toEqual(['neon', 'neon-remote']);
   });
 
   it('completes the top-level commands', async () => {
@@ -296,7 +296,7 @@ describe('mcpkey completion <shell>', () => {
 
 describe('zsh', () => {
   it('completes server names from the catalog', async () => {
-    const entries = await sandbox.zsh(['server', 'inspect', 'ne']);
+    const entries = await sandbox.zsh(['server', 'inspect', 'neo']);
     expect(sorted(entries.map(zshValue))).toEqual(['neon', 'neon-remote']);
     expect(entries).toContain('neon:Neon');
   });
@@ -322,7 +322,7 @@ describe('zsh', () => {
 
 describe('fish', () => {
   it('completes server names from the catalog, with descriptions', async () => {
-    const result = await sandbox.fish('mcpkey server inspect ne');
+    const result = await sandbox.fish('mcpkey server inspect neo');
     expect(sorted(result.map(fishValue))).toEqual(['neon', 'neon-remote']);
     expect(result).toContain('neon\tNeon');
   });

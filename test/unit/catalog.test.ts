@@ -5,7 +5,7 @@ import { builtinEntry, findEntry, mergeCatalog } from '../../src/core/catalog/in
 import type { CatalogEntry, RemoteTransport, StdioTransport } from '../../src/core/catalog/types.js';
 import { validateEntry } from '../../src/core/catalog/validate.js';
 import { NotFoundError } from '../../src/core/errors.js';
-import { tryParseSecretName } from '../../src/core/names.js';
+import { isValidEnvName, tryParseSecretName } from '../../src/core/names.js';
 
 function builtin(name: string): CatalogEntry {
   const entry = builtinEntry(name);
@@ -49,6 +49,7 @@ describe('BUILTIN_CATALOG', () => {
     for (const { entry, secret } of all) {
       expect(tryParseSecretName(secret.name)?.server, secret.name).toBe(entry);
       expect(secret.description.length, secret.name).toBeGreaterThan(0);
+      expect(isValidEnvName(secret.env), `${secret.name}: ${secret.env}`).toBe(true);
     }
   });
 
@@ -73,6 +74,41 @@ describe('BUILTIN_CATALOG', () => {
     ['stripe', 'oauth'],
     ['cloudflare', 'oauth'],
     ['github-remote', 'oauth'],
+    // Optional keys since their free tiers run without one (catalog-facts-2026-12).
+    ['firecrawl', 'none'],
+    ['tavily', 'none'],
+    // Additions of 2026-12.
+    ['slack-remote', 'oauth'],
+    ['hubspot', 'api-key'],
+    ['hubspot-remote', 'oauth'],
+    ['box', 'oauth'],
+    ['intercom', 'oauth'],
+    ['vercel', 'oauth'],
+    ['canva', 'oauth'],
+    ['figma', 'oauth'],
+    ['monday', 'api-key'],
+    ['monday-remote', 'oauth'],
+    ['webflow', 'api-key'],
+    ['webflow-remote', 'oauth'],
+    ['wix', 'oauth'],
+    ['prisma', 'oauth'],
+    ['huggingface', 'none'],
+    ['todoist', 'api-key'],
+    ['todoist-remote', 'oauth'],
+    ['paypal', 'oauth'],
+    ['paypal-sandbox', 'oauth'],
+    ['square', 'api-key'],
+    ['square-remote', 'oauth'],
+    ['exa', 'none'],
+    ['perplexity', 'api-key'],
+    ['resend', 'api-key'],
+    ['airtable', 'api-key'],
+    ['netlify', 'none'],
+    ['elevenlabs', 'api-key'],
+    ['microsoft-learn', 'none'],
+    ['context7-remote', 'none'],
+    ['stripe-local', 'api-key'],
+    ['supabase-local', 'api-key'],
   ] as const)('required entry %s exists and is %s', (name, kind) => {
     const entry = builtinEntry(name);
     expect(entry, name).toBeDefined();
@@ -136,7 +172,7 @@ describe('catalog facts (shared/catalog-facts.md)', () => {
   it('neon: the key is a positional argument placeholder after `start`', () => {
     const transport = stdio('neon');
     expect(transport.command).toBe('npx');
-    expect(transport.args).toEqual(['-y', '@neondatabase/mcp-server-neon', 'start', '${NEON_API_KEY}']);
+    expect(transport.args).toEqual(['-y', '@neondatabase/mcp-server-neon@latest', 'start', '${NEON_API_KEY}']);
     expect(builtin('neon').secrets.map((s) => [s.name, s.env])).toEqual([['neon.api_key', 'NEON_API_KEY']]);
   });
 
@@ -232,6 +268,12 @@ describe('validateEntry', () => {
     ['a bad secret name', { ...good, secrets: [{ name: 'nodot', env: 'X' }] }, 'acme', /secret name/],
     ['a bad env name', { ...good, secrets: [{ name: 'acme.key', env: 'BAD-ENV' }] }, 'acme', /env name/],
     ['oauth true', { ...good, oauth: true }, 'acme', /oauth/],
+    ['requires not an object', { ...good, requires: 22 }, 'acme', /"requires" must be an object/],
+    ['requires as a list', { ...good, requires: [22] }, 'acme', /"requires" must be an object/],
+    ['requires null', { ...good, requires: null }, 'acme', /"requires" must be an object/],
+    ['requires.node as a range', { ...good, requires: { node: '>=22' } }, 'acme', /requires\.node/],
+    ['requires.node a fraction', { ...good, requires: { node: 22.5 } }, 'acme', /requires\.node/],
+    ['requires.node zero', { ...good, requires: { node: 0 } }, 'acme', /requires\.node/],
   ])('rejects %s', (_label, value, name, pattern) => {
     const problem = validateEntry(value, name);
     expect(problem).toBeDefined();
@@ -241,6 +283,11 @@ describe('validateEntry', () => {
   it('accepts oauth false and an oauth object', () => {
     expect(validateEntry({ ...good, oauth: false }, 'acme')).toBeUndefined();
     expect(validateEntry({ ...good, oauth: { clientId: 'c' } }, 'acme')).toBeUndefined();
+  });
+
+  it('accepts requires with a Node major, or empty', () => {
+    expect(validateEntry({ ...good, requires: { node: 22 } }, 'acme')).toBeUndefined();
+    expect(validateEntry({ ...good, requires: {} }, 'acme')).toBeUndefined();
   });
 });
 

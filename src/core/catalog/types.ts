@@ -43,6 +43,15 @@ export interface OAuthSpec {
   note?: string;
 }
 
+/** What the machine must offer for the entry's server to run, beyond its launcher. */
+export interface Requirements {
+  /**
+   * Minimum Node.js major version, for an npx server whose current release declares a newer
+   * `engines.node` than mcpkey's own (on an older Node, npx would quietly run an old release).
+   */
+  node?: number;
+}
+
 export interface CatalogEntry {
   name: string;
   title: string;
@@ -55,6 +64,7 @@ export interface CatalogEntry {
    * `false` marks a remote server that needs no authorization at all.
    */
   oauth?: OAuthSpec | false;
+  requires?: Requirements;
 }
 
 export type EntrySource = 'builtin' | 'user';

@@ -44,5 +44,13 @@ export function validateEntry(value: unknown, name: string): string | undefined 
   if (entry.oauth !== undefined && entry.oauth !== false && (typeof entry.oauth !== 'object' || entry.oauth === null)) {
     return '"oauth" must be an object or false';
   }
+  if (entry.requires !== undefined) {
+    const requires = entry.requires as Record<string, unknown>;
+    if (typeof requires !== 'object' || requires === null || Array.isArray(requires)) return '"requires" must be an object';
+    // A Node major version, e.g. 22: a string such as ">=22" would never compare with process.versions.
+    if (requires.node !== undefined && !(Number.isInteger(requires.node) && (requires.node as number) >= 1)) {
+      return '"requires.node" must be a Node.js major version, e.g. 22';
+    }
+  }
   return undefined;
 }
