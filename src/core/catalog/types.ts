@@ -55,6 +55,8 @@ export interface CatalogEntry {
    * `false` marks a remote server that needs no authorization at all.
    */
   oauth?: OAuthSpec | false;
+  /** The lowest Node.js major version the server's current release runs on. */
+  requires?: { node?: number };
 }
 
 export type EntrySource = 'builtin' | 'user';
