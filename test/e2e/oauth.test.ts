@@ -48,7 +48,7 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
     expect(Date.parse(demo.expiresAt)).toBeGreaterThan(Date.now());
 
     const inspect = JSON.parse((await sandbox.run(['server', 'inspect', 'demo', '--json'])).stdout);
-    expect(inspect).toMatchObject({ kind: 'oauth', ready: true, oauth: { state: 'authorized', issuer: as.issuer, scopes: ['mcp:read'] } });
+    expect(inspect).toMatchObject({ kind: 'oauth', ready: true, oauth: { status: 'authorized', issuer: as.issuer, scopes: ['mcp:read'] } });
 
     const token = await sandbox.run(['oauth', 'token', 'demo']);
     expect(token.code).toBe(0);

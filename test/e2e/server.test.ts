@@ -20,12 +20,22 @@ describe('server list', () => {
   it('classifies the built-in catalog and reports readiness', async () => {
     const result = await sandbox.run(['server', 'list', '--json']);
     expect(result.code).toBe(0);
-    const servers = JSON.parse(result.stdout).servers as Array<{ name: string; kind: string; ready: boolean; missing: string[] }>;
+    const servers = JSON.parse(result.stdout).servers as Array<{ name: string; kind: string; ready: boolean; missing: unknown[] }>;
     const byName = Object.fromEntries(servers.map((server) => [server.name, server]));
-    expect(byName.memory).toMatchObject({ kind: 'none', ready: true, missing: [], enabled: false, transport: 'stdio', source: 'builtin' });
-    expect(byName.neon).toMatchObject({ kind: 'api-key', ready: false, missing: ['neon.api_key'] });
-    expect(byName.linear).toMatchObject({ kind: 'oauth', ready: false, missing: ['oauth authorization'], transport: 'remote' });
-    expect(byName.slack).toMatchObject({ kind: 'api-key', missing: ['slack.bot_token', 'slack.team_id'] });
+    expect(byName.memory).toMatchObject({ kind: 'none', ready: true, missing: [], enabled: false, transport: { type: 'stdio', command: 'npx' }, source: 'builtin' });
+    expect(byName.memory).not.toHaveProperty('oauth');
+    expect(byName.neon).toMatchObject({ kind: 'api-key', ready: false, missing: [{ type: 'secret', name: 'neon.api_key', env: 'NEON_API_KEY' }] });
+    expect(byName.linear).toMatchObject({
+      kind: 'oauth',
+      ready: false,
+      missing: [{ type: 'oauth' }],
+      oauth: { status: 'not-authorized' },
+      transport: { type: 'remote', url: 'https://mcp.linear.app/mcp', transport: 'streamable-http' },
+    });
+    expect(byName.slack?.missing).toEqual([
+      { type: 'secret', name: 'slack.bot_token', env: 'SLACK_BOT_TOKEN' },
+      { type: 'secret', name: 'slack.team_id', env: 'SLACK_TEAM_ID' },
+    ]);
     expect(servers.map((server) => server.name)).toEqual([...servers.map((server) => server.name)].sort());
   });
 
@@ -95,7 +105,7 @@ describe('server enable / disable / inspect, one of each kind', () => {
       kind: 'oauth',
       enabled: true,
       ready: false,
-      oauth: { state: 'not-authorized' },
+      oauth: { status: 'not-authorized' },
       transport: { type: 'remote', url: 'https://mcp.linear.app/mcp', transport: 'streamable-http' },
       nextSteps: ['mcpkey oauth authorize linear'],
     });
@@ -130,7 +140,7 @@ describe('server add / remove', () => {
       transport: { type: 'stdio', command: 'npx', args: ['-y', '@acme/mcp', '--flag'] },
       secrets: [{ name: 'acme.api_key', env: 'ACME_KEY' }],
     });
-    expect(await listed('acme')).toMatchObject({ kind: 'api-key', source: 'user', ready: false, missing: ['acme.api_key'] });
+    expect(await listed('acme')).toMatchObject({ kind: 'api-key', source: 'user', ready: false, missing: [{ type: 'secret', name: 'acme.api_key', env: 'ACME_KEY' }] });
     expect(await listed('acme')).toMatchObject({ ready: false });
     const ready = JSON.parse((await sandbox.run(['server', 'list', '--json'], { env: { ACME_KEY: 'k' } })).stdout);
     expect(ready.servers.find((s: { name: string }) => s.name === 'acme')).toMatchObject({ ready: true });
@@ -138,7 +148,7 @@ describe('server add / remove', () => {
 
   it('adds a remote entry (oauth), and an SSE one', async () => {
     expect((await sandbox.run(['server', 'add', 'tracker', '--url', 'https://mcp.tracker.example/mcp'])).code).toBe(0);
-    expect(await listed('tracker')).toMatchObject({ kind: 'oauth', transport: 'remote' });
+    expect(await listed('tracker')).toMatchObject({ kind: 'oauth', transport: { type: 'remote', url: 'https://mcp.tracker.example/mcp' }, oauth: { status: 'not-authorized' } });
     expect((await sandbox.run(['server', 'add', 'legacy', '--url', 'https://legacy.example/sse', '--transport', 'sse'])).code).toBe(0);
     expect((await config()).servers.legacy).toMatchObject({ transport: { transport: 'sse' } });
   });

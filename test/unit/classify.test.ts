@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   classify,
+  describeMissing,
   noGrants,
   readiness,
   requiredSecrets,
   secretSetCommand,
   usesOAuth,
   type GrantStatusSource,
+  type HostCheck,
   type OAuthState,
 } from '../../src/core/auth/classify.js';
 import { findEntry, mergeCatalog } from '../../src/core/catalog/index.js';
@@ -22,7 +24,7 @@ function grants(state: OAuthState): GrantStatusSource & { asked: string[] } {
     asked,
     status: async (server) => {
       asked.push(server);
-      return { state, issuer: 'https://auth.example.com' };
+      return { status: state, issuer: 'https://auth.example.com' };
     },
     clear: async () => false,
   };
@@ -39,6 +41,17 @@ const both: CatalogEntry = {
 };
 
 const catalog = mergeCatalog({ both });
+
+/** A machine with every launcher and a recent Node.js, unless told otherwise. */
+function host(options: { without?: string[]; node?: string } = {}): HostCheck & { looked: string[] } {
+  const looked: string[] = [];
+  return {
+    looked,
+    hasCommand: (command) => (looked.push(command), !(options.without ?? []).includes(command)),
+    nodeVersion: options.node ?? '24.1.0',
+  };
+}
+const everything = host();
 const entry = (name: string): ResolvedEntry => findEntry(catalog, name);
 
 function resolverWith(options: { env?: Env; keychain?: Record<string, string> } = {}): SecretResolver {
@@ -104,14 +117,14 @@ describe('classify', () => {
 describe('readiness', () => {
   it('memory: none, ready, nothing to do, no grant lookup', async () => {
     const g = grants('not-authorized');
-    const result = await readiness(entry('memory'), resolverWith(), g);
+    const result = await readiness(entry('memory'), resolverWith(), g, everything);
     expect(result).toEqual({ kind: 'none', ready: true, secrets: [], missing: [], nextSteps: [] });
     expect(g.asked).toEqual([]);
   });
 
   it('cloudflare-docs (remote, oauth:false): none and ready without any grant', async () => {
     const g = grants('not-authorized');
-    const result = await readiness(entry('cloudflare-docs'), resolverWith(), g);
+    const result = await readiness(entry('cloudflare-docs'), resolverWith(), g, everything);
     expect(result.kind).toBe('none');
     expect(result.ready).toBe(true);
     expect(result.oauth).toBeUndefined();
@@ -119,7 +132,7 @@ describe('readiness', () => {
   });
 
   it('context7: the optional secret does not block readiness', async () => {
-    const result = await readiness(entry('context7'), resolverWith(), noGrants);
+    const result = await readiness(entry('context7'), resolverWith(), noGrants, everything);
     expect(result.kind).toBe('none');
     expect(result.ready).toBe(true);
     expect(result.missing).toEqual([]);
@@ -129,10 +142,10 @@ describe('readiness', () => {
   });
 
   it('neon without its key: not ready, says which secret and how to set it', async () => {
-    const result = await readiness(entry('neon'), resolverWith(), noGrants);
+    const result = await readiness(entry('neon'), resolverWith(), noGrants, everything);
     expect(result.kind).toBe('api-key');
     expect(result.ready).toBe(false);
-    expect(result.missing).toEqual(['neon.api_key']);
+    expect(result.missing).toEqual([{ type: 'secret', name: 'neon.api_key', env: 'NEON_API_KEY' }]);
     expect(result.nextSteps).toEqual(['mcpkey secret set neon.api_key']);
     expect(result.secrets[0]).toMatchObject({
       name: 'neon.api_key',
@@ -145,28 +158,28 @@ describe('readiness', () => {
   });
 
   it('neon with its key in env or keychain: ready, with the source', async () => {
-    const fromEnv = await readiness(entry('neon'), resolverWith({ env: { NEON_API_KEY: 'k' } }), noGrants);
+    const fromEnv = await readiness(entry('neon'), resolverWith({ env: { NEON_API_KEY: 'k' } }), noGrants, everything);
     expect(fromEnv.ready).toBe(true);
     expect(fromEnv.secrets[0]).toMatchObject({ present: true, source: 'env' });
-    const fromKeychain = await readiness(entry('neon'), resolverWith({ keychain: { 'neon.api_key': 'k' } }), noGrants);
+    const fromKeychain = await readiness(entry('neon'), resolverWith({ keychain: { 'neon.api_key': 'k' } }), noGrants, everything);
     expect(fromKeychain.ready).toBe(true);
     expect(fromKeychain.secrets[0]).toMatchObject({ present: true, source: 'keychain' });
     expect(fromKeychain.nextSteps).toEqual([]);
   });
 
   it('slack: lists every missing required secret, never the optional one', async () => {
-    const result = await readiness(entry('slack'), resolverWith({ env: { SLACK_BOT_TOKEN: 'xoxb' } }), noGrants);
+    const result = await readiness(entry('slack'), resolverWith({ env: { SLACK_BOT_TOKEN: 'xoxb' } }), noGrants, everything);
     expect(result.ready).toBe(false);
-    expect(result.missing).toEqual(['slack.team_id']);
+    expect(result.missing).toEqual([{ type: 'secret', name: 'slack.team_id', env: 'SLACK_TEAM_ID' }]);
     expect(result.nextSteps).toEqual(['mcpkey secret set slack.team_id']);
   });
 
   it('linear without a grant: oauth, not ready, next step is oauth authorize', async () => {
-    const result = await readiness(entry('linear'), resolverWith(), noGrants);
+    const result = await readiness(entry('linear'), resolverWith(), noGrants, everything);
     expect(result.kind).toBe('oauth');
     expect(result.ready).toBe(false);
-    expect(result.oauth).toEqual({ state: 'not-authorized' });
-    expect(result.missing).toEqual(['oauth authorization']);
+    expect(result.oauth).toEqual({ status: 'not-authorized' });
+    expect(result.missing).toEqual([{ type: 'oauth' }]);
     expect(result.nextSteps).toEqual(['mcpkey oauth authorize linear']);
   });
 
@@ -177,48 +190,102 @@ describe('readiness', () => {
     ['not-authorized', false],
   ] as const)('linear with grant state %s: ready=%s', async (state, ready) => {
     const g = grants(state);
-    const result = await readiness(entry('linear'), resolverWith(), g);
+    const result = await readiness(entry('linear'), resolverWith(), g, everything);
     expect(result.ready).toBe(ready);
-    expect(result.oauth?.state).toBe(state);
+    expect(result.oauth?.status).toBe(state);
     expect(g.asked).toEqual(['linear']);
-    expect(result.missing).toEqual(ready ? [] : ['oauth authorization']);
+    expect(result.missing).toEqual(ready ? [] : [{ type: 'oauth' }]);
   });
 
   it('an entry needing an API key and OAuth lists both, with the exact commands', async () => {
-    const result = await readiness(entry('both'), resolverWith(), noGrants);
+    const result = await readiness(entry('both'), resolverWith(), noGrants, everything);
     expect(result.kind).toBe('oauth');
     expect(result.ready).toBe(false);
-    expect(result.missing).toEqual(['both.api_key', 'oauth authorization']);
+    expect(result.missing).toEqual([{ type: 'secret', name: 'both.api_key', env: 'BOTH_API_KEY' }, { type: 'oauth' }]);
     expect(result.nextSteps).toEqual(['mcpkey secret set both.api_key', 'mcpkey oauth authorize both']);
     expect(result.nextSteps).toContain(secretSetCommand('both.api_key'));
   });
 
   it('an authorized grant alone is not enough when the key is missing', async () => {
-    const result = await readiness(entry('both'), resolverWith(), grants('authorized'));
+    const result = await readiness(entry('both'), resolverWith(), grants('authorized'), everything);
     expect(result.ready).toBe(false);
-    expect(result.missing).toEqual(['both.api_key']);
+    expect(result.missing).toEqual([{ type: 'secret', name: 'both.api_key', env: 'BOTH_API_KEY' }]);
     expect(result.nextSteps).toEqual(['mcpkey secret set both.api_key']);
   });
 
   it('the key and an authorized grant make it ready', async () => {
     const g = grants('authorized');
-    const result = await readiness(entry('both'), resolverWith({ env: { BOTH_API_KEY: 'k' } }), g);
+    const result = await readiness(entry('both'), resolverWith({ env: { BOTH_API_KEY: 'k' } }), g, everything);
     expect(result.ready).toBe(true);
     expect(result.missing).toEqual([]);
     expect(result.nextSteps).toEqual([]);
-    expect(result.oauth).toEqual({ state: 'authorized', issuer: 'https://auth.example.com' });
+    expect(result.oauth).toEqual({ status: 'authorized', issuer: 'https://auth.example.com' });
     expect(g.asked).toEqual(['both']);
   });
 
   it('the key alone is not enough when no grant exists', async () => {
-    const result = await readiness(entry('both'), resolverWith({ env: { BOTH_API_KEY: 'k' } }), noGrants);
+    const result = await readiness(entry('both'), resolverWith({ env: { BOTH_API_KEY: 'k' } }), noGrants, everything);
     expect(result.ready).toBe(false);
-    expect(result.missing).toEqual(['oauth authorization']);
+    expect(result.missing).toEqual([{ type: 'oauth' }]);
     expect(result.nextSteps).toEqual(['mcpkey oauth authorize both']);
   });
 
   it('noGrants reports not-authorized and clears nothing', async () => {
-    await expect(noGrants.status('linear')).resolves.toEqual({ state: 'not-authorized' });
+    await expect(noGrants.status('linear')).resolves.toEqual({ status: 'not-authorized' });
     await expect(noGrants.clear('linear')).resolves.toBe(false);
+  });
+});
+
+describe('readiness of the machine: launcher and Node.js', () => {
+  it('fetch without uvx on PATH: not ready, the launcher is missing, the next step says where to get uv', async () => {
+    const machine = host({ without: ['uvx'] });
+    const result = await readiness(entry('fetch'), resolverWith(), noGrants, machine);
+    expect(machine.looked).toEqual(['uvx']);
+    expect(result.ready).toBe(false);
+    expect(result.missing).toEqual([{ type: 'launcher', command: 'uvx' }]);
+    expect(result.nextSteps).toEqual(['install uv, which provides uvx: https://docs.astral.sh/uv/getting-started/installation/']);
+  });
+
+  it('memory with npx present is ready; without npx the step is to install Node.js', async () => {
+    expect((await readiness(entry('memory'), resolverWith(), noGrants, everything)).ready).toBe(true);
+    const result = await readiness(entry('memory'), resolverWith(), noGrants, host({ without: ['npx'] }));
+    expect(result.missing).toEqual([{ type: 'launcher', command: 'npx' }]);
+    expect(result.nextSteps[0]).toMatch(/^install Node\.js.*npx: https:\/\/nodejs\.org/);
+  });
+
+  it('a remote entry needs no launcher: PATH is not consulted', async () => {
+    const machine = host({ without: ['npx', 'uvx', 'docker'] });
+    const result = await readiness(entry('cloudflare-docs'), resolverWith(), noGrants, machine);
+    expect(result.ready).toBe(true);
+    expect(machine.looked).toEqual([]);
+  });
+
+  it('the launcher comes before the secrets it would read, and both are listed', async () => {
+    const result = await readiness(entry('neon'), resolverWith(), noGrants, host({ without: ['npx'] }));
+    expect(result.missing).toEqual([
+      { type: 'launcher', command: 'npx' },
+      { type: 'secret', name: 'neon.api_key', env: 'NEON_API_KEY' },
+    ]);
+    expect(result.nextSteps.slice(1)).toEqual(['mcpkey secret set neon.api_key']);
+  });
+
+  it('an entry whose release needs a newer Node.js: not ready on an older one, with the versions', async () => {
+    const modern: ResolvedEntry = { ...entry('memory'), name: 'modern', requires: { node: 22 }, source: 'user' };
+    const old = await readiness(modern, resolverWith(), noGrants, host({ node: '20.20.2' }));
+    expect(old.ready).toBe(false);
+    expect(old.missing).toEqual([{ type: 'node', required: '>=22', current: '20.20.2' }]);
+    expect(old.nextSteps).toEqual(['upgrade Node.js to 22 or newer']);
+    for (const version of ['22.0.0', '24.11.1']) {
+      const fine = await readiness(modern, resolverWith(), noGrants, host({ node: version }));
+      expect(fine.ready).toBe(true);
+      expect(fine.missing).toEqual([]);
+    }
+  });
+
+  it('typed items read as the short text lists show', () => {
+    expect(describeMissing({ type: 'secret', name: 'neon.api_key', env: 'NEON_API_KEY' })).toBe('neon.api_key');
+    expect(describeMissing({ type: 'oauth' })).toBe('oauth authorization');
+    expect(describeMissing({ type: 'launcher', command: 'uvx' })).toBe('uvx (not installed)');
+    expect(describeMissing({ type: 'node', required: '>=22', current: '20.20.2' })).toBe('Node.js >= 22');
   });
 });

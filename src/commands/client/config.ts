@@ -68,7 +68,7 @@ export interface ClientConfigResult {
   snippet: Record<string, unknown>;
   /** Where the previous file was copied before it was replaced. */
   backup?: string;
-  notes: string[];
+  warnings: string[];
 }
 
 /** File paths are shown whole, but never with control characters. */
@@ -133,20 +133,20 @@ export async function configureClient(client: string, names: string[], options: 
   const entries = selectNames(names, deps.enabled).map((name) => buildClientEntry(client, findEntry(deps.catalog, name), { command, platform }));
   const snippet = buildSnippet(client, entries);
 
-  const notes: string[] = [];
+  const warnings: string[] = [];
   const location = clientLocation(client, { env: deps.env, cwd: deps.cwd, home: deps.env.HOME || deps.env.USERPROFILE || homedir(), platform, project: options.project });
   const file = options.file ? resolve(deps.cwd, options.file) : location.file;
-  if (!options.file && location.note) notes.push(location.note);
+  if (!options.file && location.note) warnings.push(location.note);
   if (command !== 'mcpkey' && /[\\/]/.test(command) && !isAbsolute(command)) {
-    notes.push(`--command ${command} is a relative path; ${format.title} may start servers in another directory, so an absolute path is safer`);
+    warnings.push(`--command ${command} is a relative path; ${format.title} may start servers in another directory, so an absolute path is safer`);
   }
   const helped = entries.filter((built) => built.via === 'headers-helper').map((built) => built.name);
   if (helped.length > 0) {
-    notes.push(`${format.title} connects to ${helped.join(', ')} itself and asks \`mcpkey oauth token NAME --json\` for the Authorization header; authorize first with \`mcpkey oauth authorize NAME\``);
+    warnings.push(`${format.title} connects to ${helped.join(', ')} itself and asks \`mcpkey oauth token NAME --json\` for the Authorization header; authorize first with \`mcpkey oauth authorize NAME\``);
   }
 
   const servers: ClientServerResult[] = entries.map(({ name, entry, via }) => ({ name, entry, via }));
-  const result: ClientConfigResult = { client, file, serversKey: format.serversKey, written: false, servers, snippet, notes };
+  const result: ClientConfigResult = { client, file, serversKey: format.serversKey, written: false, servers, snippet, warnings };
 
   const found = await targetOf(file);
   const target = found ?? file;
@@ -204,7 +204,7 @@ export async function configureClient(client: string, names: string[], options: 
 
 export function printClientConfig(result: ClientConfigResult, printer: Printer): void {
   const format = CLIENT_FORMATS[result.client];
-  for (const note of result.notes) printer.note(`note: ${note}`);
+  for (const warning of result.warnings) printer.warn(warning);
   if (result.unchanged) {
     const names = result.servers.map((server) => server.name).join(', ');
     printer.success(`${showPath(result.file)}: already up to date (${names})`);

@@ -47,7 +47,7 @@ export async function listGrants(deps: { catalog: readonly ResolvedEntry[]; stor
     const status = deps.store.describe(grant);
     return {
       name,
-      status: status.state,
+      status: status.status,
       ...(status.issuer ? { issuer: status.issuer } : {}),
       ...(status.expiresAt ? { expiresAt: status.expiresAt, expiresIn: Math.round((Date.parse(status.expiresAt) - now()) / 1000) } : {}),
       scopes: status.scopes ?? [],

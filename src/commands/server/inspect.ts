@@ -71,7 +71,7 @@ export function printInspect(result: InspectResult, printer: Printer): void {
   if (result.oauth) {
     printer.line();
     const status = result.oauth;
-    printer.line(`  oauth:     ${status.state === 'authorized' ? `${ok} authorized` : status.state.replace(/-/g, ' ')}`);
+    printer.line(`  oauth:     ${status.status === 'authorized' ? `${ok} authorized` : status.status.replace(/-/g, ' ')}`);
     if (status.issuer) printer.line(`    issuer:  ${status.issuer}`);
     if (status.expiresAt) printer.line(`    expires: ${status.expiresAt}`);
     if (status.scopes?.length) printer.line(`    scopes:  ${status.scopes.join(' ')}`);

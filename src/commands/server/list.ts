@@ -2,19 +2,21 @@ import type { Command } from 'commander';
 import { action, examples } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import { readiness, type AuthKind, type GrantStatusSource } from '../../core/auth/classify.js';
-import type { ResolvedEntry } from '../../core/catalog/types.js';
+import { describeMissing, readiness, type AuthKind, type GrantStatusSource, type MissingItem, type OAuthStatus } from '../../core/auth/classify.js';
+import type { ResolvedEntry, Transport } from '../../core/catalog/types.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
 
 export interface ServerListItem {
   name: string;
   title: string;
   kind: AuthKind;
-  transport: 'stdio' | 'remote';
+  transport: Transport;
   source: 'builtin' | 'user';
   enabled: boolean;
   ready: boolean;
-  missing: string[];
+  missing: MissingItem[];
+  /** Only for entries that use OAuth. */
+  oauth?: OAuthStatus;
 }
 
 export interface ServerListResult {
@@ -39,11 +41,12 @@ export async function listServers(options: { enabled?: boolean }, deps: ServerLi
       name: entry.name,
       title: entry.title,
       kind: state.kind,
-      transport: entry.transport.type,
+      transport: entry.transport,
       source: entry.source,
       enabled,
       ready: state.ready,
       missing: state.missing,
+      ...(state.oauth ? { oauth: state.oauth } : {}),
     });
   }
   const warnings = deps.resolver.keychainError ? [`${deps.resolver.keychainError.message}; secrets were looked up in env and .env.mcp only`] : [];
@@ -59,7 +62,7 @@ export function printServerList(result: ServerListResult, printer: Printer): voi
       server.source === 'user' ? `${server.name} ${style.dim('(user)')}` : server.name,
       server.kind,
       server.enabled ? style.green('yes') : 'no',
-      server.ready ? style.green('ready') : style.yellow(`missing ${server.missing.join(', ')}`),
+      server.ready ? style.green('ready') : style.yellow(`missing ${server.missing.map(describeMissing).join(', ')}`),
     ]),
   );
 }

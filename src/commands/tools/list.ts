@@ -42,7 +42,8 @@ export function registerList(parent: Command, runtime: Runtime): void {
     .action(
       action<SessionOptions & { json?: boolean }>(runtime, async (ctx, [name], options) => {
         const result = await listServerTools(ctx, name!, options);
-        if (options.json) ctx.printer.json(result);
+        // The left-out tools were warned about on stderr already; --json repeats them in `warnings`.
+        if (options.json) ctx.printer.json({ ...result, warnings: result.excluded.map((tool) => `left out the tool ${tool.name}: ${tool.reason}`) });
         else printTools(result, ctx.printer);
       }),
     );

@@ -1,4 +1,5 @@
 import type { ResolvedEntry, SecretSpec } from '../catalog/types.js';
+import { findOnPath, isExecutable, launcherHint } from '../run/launchers.js';
 import type { SecretResolver, SecretSource } from '../secrets/resolve.js';
 
 export type AuthKind = 'none' | 'api-key' | 'oauth';
@@ -6,7 +7,7 @@ export type AuthKind = 'none' | 'api-key' | 'oauth';
 export type OAuthState = 'authorized' | 'expired-refreshable' | 'expired' | 'not-authorized';
 
 export interface OAuthStatus {
-  state: OAuthState;
+  status: OAuthState;
   issuer?: string;
   /** ISO 8601. */
   expiresAt?: string;
@@ -21,7 +22,7 @@ export interface GrantStatusSource {
 }
 
 export const noGrants: GrantStatusSource = {
-  status: async () => ({ state: 'not-authorized' }),
+  status: async () => ({ status: 'not-authorized' }),
   clear: async () => false,
 };
 
@@ -35,15 +36,50 @@ export interface SecretStatus {
   source?: SecretSource;
 }
 
+/** One thing an entry lacks before it can run; `type` says which. */
+export type MissingItem =
+  | { type: 'secret'; name: string; env: string }
+  | { type: 'oauth' }
+  /** A stdio entry's command that is not on PATH. */
+  | { type: 'launcher'; command: string }
+  /** The entry's current release needs a newer Node.js than this one: `required` like `>=22`. */
+  | { type: 'node'; required: string; current: string };
+
 export interface Readiness {
   kind: AuthKind;
   ready: boolean;
   secrets: SecretStatus[];
   oauth?: OAuthStatus;
-  /** Short descriptions of what is missing, e.g. `neon.api_key` or `oauth authorization`. */
-  missing: string[];
-  /** The commands that would make the entry ready. */
+  missing: MissingItem[];
+  /** What would make the entry ready: mcpkey commands, or where to get a missing program. */
   nextSteps: string[];
+}
+
+/** What readiness checks of this machine: the launcher on PATH, the Node.js version. */
+export interface HostCheck {
+  hasCommand(command: string): boolean;
+  /** Like `process.versions.node`. */
+  nodeVersion: string;
+}
+
+/** This machine, as the entries' commands would be started from this process. */
+export function systemHost(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): HostCheck {
+  const lookup = { PATH: env.PATH ?? env.Path, PATHEXT: env.PATHEXT, platform };
+  return { hasCommand: (command) => findOnPath(command, lookup, isExecutable) !== undefined, nodeVersion: process.versions.node };
+}
+
+/** The short text of a missing item, as lists show it: `neon.api_key`, `uvx (not installed)`. */
+export function describeMissing(item: MissingItem): string {
+  switch (item.type) {
+    case 'secret':
+      return item.name;
+    case 'oauth':
+      return 'oauth authorization';
+    case 'launcher':
+      return `${item.command} (not installed)`;
+    case 'node':
+      return `Node.js ${item.required.replace(/^>=\s*/, '>= ')}`;
+  }
 }
 
 export function requiredSecrets(entry: ResolvedEntry): SecretSpec[] {
@@ -66,7 +102,7 @@ export function secretSetCommand(name: string): string {
   return `mcpkey secret set ${name}`;
 }
 
-export async function readiness(entry: ResolvedEntry, resolver: SecretResolver, grants: GrantStatusSource): Promise<Readiness> {
+export async function readiness(entry: ResolvedEntry, resolver: SecretResolver, grants: GrantStatusSource, host: HostCheck = systemHost()): Promise<Readiness> {
   const kind = classify(entry);
   const secrets: SecretStatus[] = [];
   for (const spec of entry.secrets) {
@@ -81,18 +117,28 @@ export async function readiness(entry: ResolvedEntry, resolver: SecretResolver, 
       ...(found ? { source: found.source } : {}),
     });
   }
-  const missing: string[] = [];
+  const missing: MissingItem[] = [];
   const nextSteps: string[] = [];
+  // What the machine lacks comes first: a key set before it would not make the entry run.
+  if (entry.transport.type === 'stdio' && !host.hasCommand(entry.transport.command)) {
+    missing.push({ type: 'launcher', command: entry.transport.command });
+    nextSteps.push(launcherHint(entry.transport.command));
+  }
+  const needed = entry.requires?.node;
+  if (needed !== undefined && Number(host.nodeVersion.split('.')[0]) < needed) {
+    missing.push({ type: 'node', required: `>=${needed}`, current: host.nodeVersion });
+    nextSteps.push(`upgrade Node.js to ${needed} or newer`);
+  }
   for (const secret of secrets) {
     if (secret.optional || secret.present) continue;
-    missing.push(secret.name);
+    missing.push({ type: 'secret', name: secret.name, env: secret.env });
     nextSteps.push(secretSetCommand(secret.name));
   }
   let oauth: OAuthStatus | undefined;
   if (usesOAuth(entry)) {
     oauth = await grants.status(entry.name);
-    if (oauth.state === 'not-authorized' || oauth.state === 'expired') {
-      missing.push('oauth authorization');
+    if (oauth.status === 'not-authorized' || oauth.status === 'expired') {
+      missing.push({ type: 'oauth' });
       nextSteps.push(`mcpkey oauth authorize ${entry.name}`);
     }
   }

@@ -128,10 +128,10 @@ export class OAuthStore implements GrantStatusSource {
   }
 
   describe(grant: StoredGrant | undefined): OAuthStatus {
-    if (!grant) return { state: 'not-authorized' };
+    if (!grant) return { status: 'not-authorized' };
     const expired = grant.expiresAt !== undefined && Date.parse(grant.expiresAt) <= this.now();
     return {
-      state: !expired ? 'authorized' : grant.refreshToken ? 'expired-refreshable' : 'expired',
+      status: !expired ? 'authorized' : grant.refreshToken ? 'expired-refreshable' : 'expired',
       issuer: grant.issuer,
       ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
       ...(grant.scope ? { scopes: grant.scope.split(' ').filter(Boolean) } : {}),
@@ -145,7 +145,7 @@ export class OAuthStore implements GrantStatusSource {
       grant = parse<StoredGrant>(await this.reader.read(grantAccount(server)));
     } catch (error) {
       // Without a keychain there is no grant to find; the secret resolver reports the keychain problem.
-      if (isKeychainError(error)) return { state: 'not-authorized' };
+      if (isKeychainError(error)) return { status: 'not-authorized' };
       throw error;
     }
     return this.describe(grant?.server === server ? grant : undefined);

@@ -1,0 +1,358 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { requireSecretService, ROOT, useSandbox } from './helpers.js';
+
+beforeAll(requireSecretService);
+
+/**
+ * The schemas of docs/json.md, in a small JSON Schema subset. Objects are strict: a field the docs do not
+ * name fails the test (`additionalProperties: true` or `values` opens them).
+ */
+type Schema =
+  | { type: 'string'; pattern?: RegExp; enum?: readonly string[] }
+  | { type: 'integer' | 'number' | 'boolean' | 'any' }
+  | { type: 'array'; items: Schema }
+  | { type: 'object'; properties?: Record<string, Schema>; required?: readonly string[]; additionalProperties?: true; values?: Schema }
+  | { oneOf: readonly Schema[] };
+
+function validate(value: unknown, schema: Schema, at = '$'): string[] {
+  if ('oneOf' in schema) {
+    const fits = schema.oneOf.filter((option) => validate(value, option, at).length === 0);
+    return fits.length === 1 ? [] : [`${at}: matches ${fits.length} of the ${schema.oneOf.length} alternatives: ${JSON.stringify(value)}`];
+  }
+  switch (schema.type) {
+    case 'any':
+      return [];
+    case 'string':
+      if (typeof value !== 'string') return [`${at}: not a string`];
+      if (schema.enum && !schema.enum.includes(value)) return [`${at}: "${value}" is not one of ${schema.enum.join(', ')}`];
+      if (schema.pattern && !schema.pattern.test(value)) return [`${at}: "${value}" does not match ${schema.pattern}`];
+      return [];
+    case 'integer':
+      return Number.isInteger(value) ? [] : [`${at}: not an integer`];
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? [] : [`${at}: not a number`];
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : [`${at}: not a boolean`];
+    case 'array':
+      if (!Array.isArray(value)) return [`${at}: not an array`];
+      return value.flatMap((item, index) => validate(item, schema.items, `${at}[${index}]`));
+    case 'object': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${at}: not an object`];
+      const record = value as Record<string, unknown>;
+      const problems = (schema.required ?? []).filter((key) => !(key in record)).map((key) => `${at}: lacks "${key}"`);
+      for (const [key, item] of Object.entries(record)) {
+        const known = schema.properties?.[key] ?? schema.values;
+        if (known) problems.push(...validate(item, known, `${at}.${key}`));
+        else if (!schema.additionalProperties) problems.push(`${at}: undocumented field "${key}"`);
+      }
+      return problems;
+    }
+  }
+}
+
+const string: Schema = { type: 'string' };
+const boolean: Schema = { type: 'boolean' };
+const strings: Schema = { type: 'array', items: string };
+const anyObject: Schema = { type: 'object', additionalProperties: true };
+const isoTime: Schema = { type: 'string', pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/ };
+const object = (properties: Record<string, Schema>, optional: readonly string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((key) => !optional.includes(key)),
+});
+
+const transport: Schema = {
+  oneOf: [
+    object({ type: { type: 'string', enum: ['stdio'] }, command: string, args: strings, env: { type: 'object', values: string } }, ['env']),
+    object(
+      { type: { type: 'string', enum: ['remote'] }, url: string, transport: { type: 'string', enum: ['streamable-http', 'sse'] }, headers: { type: 'object', values: string } },
+      ['headers'],
+    ),
+  ],
+};
+const missingItem: Schema = {
+  oneOf: [
+    object({ type: { type: 'string', enum: ['secret'] }, name: string, env: string }),
+    object({ type: { type: 'string', enum: ['oauth'] } }),
+    object({ type: { type: 'string', enum: ['launcher'] }, command: string }),
+    object({ type: { type: 'string', enum: ['node'] }, required: { type: 'string', pattern: /^>=\d+$/ }, current: { type: 'string', pattern: /^\d+\.\d+\.\d+/ } }),
+  ],
+};
+const missing: Schema = { type: 'array', items: missingItem };
+const oauthState = ['authorized', 'expired-refreshable', 'expired', 'not-authorized'] as const;
+const oauthStatus = object({ status: { type: 'string', enum: oauthState }, issuer: string, expiresAt: isoTime, scopes: strings }, ['issuer', 'expiresAt', 'scopes']);
+const kind: Schema = { type: 'string', enum: ['none', 'api-key', 'oauth'] };
+const entrySource: Schema = { type: 'string', enum: ['builtin', 'user'] };
+const secretSource: Schema = { type: 'string', enum: ['env', '.env.mcp', 'keychain'] };
+
+const serverList = object({
+  servers: {
+    type: 'array',
+    items: object({ name: string, title: string, kind, transport, source: entrySource, enabled: boolean, ready: boolean, missing, oauth: oauthStatus }, ['oauth']),
+  },
+  warnings: strings,
+});
+
+const toolInfo = object(
+  {
+    name: string,
+    description: string,
+    arguments: { type: 'array', items: object({ name: string, type: string, required: boolean, description: string }, ['type', 'description']) },
+    inputSchema: anyObject,
+  },
+  ['description'],
+);
+
+const serverInspect = object(
+  {
+    name: string,
+    title: string,
+    description: string,
+    source: entrySource,
+    enabled: boolean,
+    transport,
+    kind,
+    ready: boolean,
+    secrets: {
+      type: 'array',
+      items: object({ name: string, env: string, description: string, url: string, optional: boolean, present: boolean, source: secretSource }, ['url', 'source']),
+    },
+    oauth: oauthStatus,
+    oauthNote: string,
+    missing,
+    nextSteps: strings,
+    warnings: strings,
+    tools: { type: 'array', items: toolInfo },
+    toolsError: string,
+  },
+  ['oauth', 'oauthNote', 'tools', 'toolsError'],
+);
+
+const secretList = object({
+  secrets: {
+    type: 'array',
+    items: object({ name: string, server: string, key: string, source: secretSource, sources: { type: 'array', items: secretSource }, keychainShadowed: boolean }),
+  },
+  warnings: strings,
+});
+
+const oauthList = object({
+  servers: {
+    type: 'array',
+    items: object(
+      {
+        name: string,
+        status: { type: 'string', enum: [...oauthState, 'unknown'] },
+        issuer: string,
+        expiresAt: isoTime,
+        expiresIn: { type: 'integer' },
+        scopes: strings,
+        client: { type: 'string', enum: ['pre-registered', 'metadata-document', 'dynamic'] },
+      },
+      ['issuer', 'expiresAt', 'expiresIn', 'client'],
+    ),
+  },
+  warnings: strings,
+});
+
+const oauthToken = object({ Authorization: { type: 'string', pattern: /^Bearer \S+$/ } });
+
+const toolsList = object({
+  server: string,
+  protocol: { type: 'string', pattern: /^\d{4}-\d{2}-\d{2}$/ },
+  tools: { type: 'array', items: toolInfo },
+  excluded: { type: 'array', items: object({ name: string, reason: string }) },
+  warnings: strings,
+});
+
+const toolsCall = object(
+  {
+    server: string,
+    tool: string,
+    isError: boolean,
+    content: { type: 'array', items: { type: 'object', properties: { type: string }, required: ['type'], additionalProperties: true } },
+    structuredContent: { type: 'any' },
+  },
+  ['structuredContent'],
+);
+
+const clientConfig = object(
+  {
+    client: string,
+    file: string,
+    serversKey: string,
+    written: boolean,
+    unchanged: boolean,
+    servers: {
+      type: 'array',
+      items: object({ name: string, entry: anyObject, via: { type: 'string', enum: ['run', 'headers-helper'] }, action: { type: 'string', enum: ['added', 'replaced', 'unchanged'] } }, ['action']),
+    },
+    snippet: anyObject,
+    backup: string,
+    warnings: strings,
+  },
+  ['unchanged', 'backup'],
+);
+
+const errorObject = object({
+  error: object({ code: { type: 'string', pattern: /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/ }, message: string, hint: string, exitCode: { type: 'integer' } }, ['hint']),
+});
+
+function expectSchema(value: unknown, schema: Schema): void {
+  expect(validate(value, schema)).toEqual([]);
+}
+
+describe('the validator itself', () => {
+  it('refuses an undocumented field, a wrong type, a missing field and a bare array', () => {
+    const schema = object({ a: string, b: strings }, ['b']);
+    expect(validate({ a: 'x' }, schema)).toEqual([]);
+    expect(validate({ a: 'x', c: 1 }, schema)).toEqual(['$: undocumented field "c"']);
+    expect(validate({ a: 1 }, schema)).toEqual(['$.a: not a string']);
+    expect(validate({ b: [] }, schema)).toEqual(['$: lacks "a"']);
+    expect(validate([{ a: 'x' }], schema)).toEqual(['$: not an object']);
+    expect(validate({ type: 'secret', name: 'x' }, missingItem)).toHaveLength(1);
+    expect(validate({ type: 'node', required: '>=22', current: '20.20.2' }, missingItem)).toEqual([]);
+  });
+});
+
+const sandbox = useSandbox();
+const ENV_SERVER = join(ROOT, 'test/fixtures/env-server.mjs');
+
+/** A PATH with an `npx` (never run by these commands) and no `uvx`, so `fetch` lacks its launcher. */
+async function pathWithoutUvx(): Promise<string> {
+  const bin = join(sandbox.dir, 'bin');
+  await mkdir(bin, { recursive: true });
+  await writeFile(join(bin, 'npx'), '#!/bin/sh\nexit 1\n');
+  await chmod(join(bin, 'npx'), 0o755);
+  return bin;
+}
+
+async function json(args: string[], env: Record<string, string> = {}): Promise<unknown> {
+  const result = await sandbox.run(args, { env, timeoutMs: 60_000 });
+  expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+describe('every read command --json matches docs/json.md', () => {
+  let PATH: string;
+
+  beforeEach(async () => {
+    PATH = await pathWithoutUvx();
+    const added = await sandbox.run(['server', 'add', 'envtest', '--secret', 'api_key:ENVTEST_API_KEY', '--env', 'PLAIN=visible', '--', process.execPath, ENV_SERVER]);
+    expect(added.code, added.stderr).toBe(0);
+    for (const [name, value] of [['envtest.api_key', 'k-envtest'], ['neon.api_key', 'k-neon'], ['brave.api_key', 'k-brave']]) {
+      expect((await sandbox.run(['secret', 'set', name!], { input: value })).code).toBe(0);
+    }
+    for (const name of ['envtest', 'neon', 'memory', 'fetch', 'linear']) expect((await sandbox.run(['server', 'enable', name], { env: { PATH } })).code).toBe(0);
+    // A grant as `oauth authorize` stores it, valid for an hour.
+    const now = Date.now();
+    await sandbox.storeKeychainValue(
+      'oauth:linear',
+      JSON.stringify({
+        version: 1,
+        server: 'linear',
+        resource: 'https://mcp.linear.app/mcp',
+        issuer: 'https://auth.example.test',
+        tokenEndpoint: 'https://auth.example.test/token',
+        clientId: 'client-1',
+        client: 'dynamic',
+        authMethod: 'none',
+        accessToken: 'at-json-schema',
+        refreshToken: 'rt-json-schema',
+        tokenType: 'Bearer',
+        expiresAt: new Date(now + 3_600_000).toISOString(),
+        scope: 'read write',
+        obtainedAt: new Date(now).toISOString(),
+      }),
+    );
+  });
+
+  it('server list: transport objects, typed missing (a launcher, a secret), oauth.status on OAuth entries', async () => {
+    const data = (await json(['server', 'list', '--json'], { PATH })) as { servers: Array<Record<string, unknown>> };
+    expectSchema(data, serverList);
+    const byName = Object.fromEntries(data.servers.map((server) => [server.name, server]));
+    expect(byName.fetch).toMatchObject({ enabled: true, ready: false, missing: [{ type: 'launcher', command: 'uvx' }], transport: { type: 'stdio', command: 'uvx' } });
+    expect(byName.memory).toMatchObject({ enabled: true, ready: true, missing: [] });
+    expect(byName.slack).toMatchObject({ ready: false, missing: [{ type: 'secret', name: 'slack.bot_token', env: 'SLACK_BOT_TOKEN' }, { type: 'secret', name: 'slack.team_id', env: 'SLACK_TEAM_ID' }] });
+    expect(byName.linear).toMatchObject({ ready: true, oauth: { status: 'authorized', issuer: 'https://auth.example.test', scopes: ['read', 'write'] } });
+    expect(byName.asana).toMatchObject({ ready: false, missing: [{ type: 'oauth' }], oauth: { status: 'not-authorized' } });
+    expect(byName.neon).not.toHaveProperty('oauth');
+    // Every kind of item, and every kind of transport, is in the list.
+    const types = new Set(data.servers.flatMap((server) => (server.missing as Array<{ type: string }>).map((item) => item.type)));
+    expect([...types].sort()).toEqual(['launcher', 'oauth', 'secret']);
+    expect(new Set(data.servers.map((server) => (server.transport as { type: string }).type))).toEqual(new Set(['stdio', 'remote']));
+
+    const text = await sandbox.run(['server', 'list', '--enabled'], { env: { PATH } });
+    expect(text.stdout).toMatch(/^fetch\s+none\s+yes\s+missing uvx \(not installed\)$/m);
+  }, 120_000);
+
+  it('server inspect: one of each kind, and with --tools', async () => {
+    const fetch = await json(['server', 'inspect', 'fetch', '--json'], { PATH });
+    expectSchema(fetch, serverInspect);
+    expect(fetch).toMatchObject({ ready: false, missing: [{ type: 'launcher', command: 'uvx' }], nextSteps: [expect.stringContaining('https://docs.astral.sh/uv/getting-started/installation/')] });
+    for (const name of ['neon', 'slack', 'linear', 'asana', 'cloudflare-docs']) expectSchema(await json(['server', 'inspect', name, '--json'], { PATH }), serverInspect);
+    expect(await json(['server', 'inspect', 'asana', '--json'], { PATH })).toHaveProperty('oauthNote');
+    const withTools = await json(['server', 'inspect', 'envtest', '--tools', '--json'], { PATH });
+    expectSchema(withTools, serverInspect);
+    expect((withTools as { tools: unknown[] }).tools).toHaveLength(4);
+    const notReady = await json(['server', 'inspect', 'fetch', '--tools', '--json'], { PATH });
+    expectSchema(notReady, serverInspect);
+    expect(notReady).toHaveProperty('toolsError');
+  }, 120_000);
+
+  it('secret list, from the keychain, the environment and .env.mcp', async () => {
+    await writeFile(join(sandbox.cwd, '.env.mcp'), 'GITHUB_PERSONAL_ACCESS_TOKEN=from-file\n');
+    const data = await json(['secret', 'list', '--json'], { NEON_API_KEY: 'from-env' });
+    expectSchema(data, secretList);
+    expect((data as { secrets: Array<{ name: string; source: string }> }).secrets.map((secret) => `${secret.name}:${secret.source}`)).toEqual([
+      'brave.api_key:keychain',
+      'envtest.api_key:keychain',
+      'github.personal_access_token:.env.mcp',
+      'neon.api_key:env',
+    ]);
+  }, 120_000);
+
+  it('oauth ls and oauth token', async () => {
+    const list = await json(['oauth', 'ls', '--json']);
+    expectSchema(list, oauthList);
+    const linear = (list as { servers: Array<{ name: string }> }).servers.find((server) => server.name === 'linear');
+    expect(linear).toMatchObject({ status: 'authorized', client: 'dynamic', scopes: ['read', 'write'] });
+    const token = await json(['oauth', 'token', 'linear', '--json']);
+    expectSchema(token, oauthToken);
+    expect(token).toEqual({ Authorization: 'Bearer at-json-schema' });
+  }, 120_000);
+
+  it('tools list and tools call', async () => {
+    const list = await json(['tools', 'list', 'envtest', '--json']);
+    expectSchema(list, toolsList);
+    expect((list as { tools: unknown[] }).tools).toHaveLength(4);
+    const call = await json(['tools', 'call', 'envtest', 'echo', '--arg', 'text=hi', '--json']);
+    expectSchema(call, toolsCall);
+    expect(call).toMatchObject({ server: 'envtest', tool: 'echo', isError: false });
+  }, 120_000);
+
+  it('client config (without --write), with a warning', async () => {
+    const data = await json(['client', 'config', 'claude-code', '--json']);
+    expectSchema(data, clientConfig);
+    expect(data).toMatchObject({ client: 'claude-code', written: false, serversKey: 'mcpServers' });
+    expect((data as { warnings: string[] }).warnings.join('\n')).toContain('mcpkey oauth authorize NAME');
+    expect((data as { servers: Array<{ name: string }> }).servers.map((server) => server.name)).toEqual(['envtest', 'neon', 'memory', 'fetch', 'linear']);
+  }, 120_000);
+
+  it('errors: one object on stderr, snake_case code, nothing on stdout', async () => {
+    for (const [args, exitCode] of [
+      [['server', 'inspect', 'no-such-server', '--json'], 3],
+      [['secret', 'list', '--server', 'Bad Name', '--json'], 2],
+      [['oauth', 'token', 'asana', '--json'], 4],
+    ] as const) {
+      const result = await sandbox.run([...args]);
+      expect(result.code, result.stderr).toBe(exitCode);
+      expect(result.stdout).toBe('');
+      const error = JSON.parse(result.stderr.trim().split('\n').pop()!);
+      expectSchema(error, errorObject);
+      expect(error.error.exitCode).toBe(exitCode);
+    }
+  }, 120_000);
+});
