@@ -24,7 +24,7 @@ describe('server list', () => {
     const byName = Object.fromEntries(servers.map((server) => [server.name, server]));
     expect(byName.memory).toMatchObject({ kind: 'none', ready: true, missing: [], enabled: false, transport: { type: 'stdio', command: 'npx' }, source: 'builtin' });
     expect(byName.memory).not.toHaveProperty('oauth');
-    expect(byName.neon).toMatchObject({ kind: 'api-key', ready: false, missing: [{ type: 'secret', name: 'neon.api_key', env: 'NEON_API_KEY' }] });
+    expect(byName.brave).toMatchObject({ kind: 'api-key', ready: false, missing: [{ type: 'secret', name: 'brave.api_key', env: 'BRAVE_API_KEY' }] });
     expect(byName.linear).toMatchObject({
       kind: 'oauth',
       ready: false,
@@ -43,7 +43,7 @@ describe('server list', () => {
     const result = await sandbox.run(['server', 'ls']);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+AUTH\s+ENABLED\s+STATUS$/);
-    expect(lines.find((line) => line.startsWith('neon '))).toMatch(/^neon\s+api-key\s+no\s+missing neon\.api_key$/);
+    expect(lines.find((line) => line.startsWith('brave '))).toMatch(/^brave\s+api-key\s+no\s+missing brave\.api_key$/);
     expect(result.stdout).not.toMatch(/\u001b\[/); // no colour off a terminal
   });
 });
@@ -70,17 +70,17 @@ describe('server enable / disable / inspect, one of each kind', () => {
   });
 
   it('api-key with the secret present (from env): enables; inspect shows the source but never the value', async () => {
-    const env = { NEON_API_KEY: 'napi_env_value' };
-    expect((await sandbox.run(['server', 'enable', 'neon'], { env })).code).toBe(0);
-    const inspect = await sandbox.run(['server', 'inspect', 'neon', '--json'], { env });
+    const env = { BRAVE_API_KEY: 'napi_env_value' };
+    expect((await sandbox.run(['server', 'enable', 'brave'], { env })).code).toBe(0);
+    const inspect = await sandbox.run(['server', 'inspect', 'brave', '--json'], { env });
     const data = JSON.parse(inspect.stdout);
-    expect(data).toMatchObject({ name: 'neon', kind: 'api-key', enabled: true, ready: true, missing: [], nextSteps: [] });
+    expect(data).toMatchObject({ name: 'brave', kind: 'api-key', enabled: true, ready: true, missing: [], nextSteps: [] });
     expect(data.secrets).toEqual([
-      expect.objectContaining({ name: 'neon.api_key', env: 'NEON_API_KEY', present: true, source: 'env', optional: false }),
+      expect.objectContaining({ name: 'brave.api_key', env: 'BRAVE_API_KEY', present: true, source: 'env', optional: false }),
     ]);
     expect(inspect.stdout).not.toContain('napi_env_value');
-    const text = await sandbox.run(['server', 'inspect', 'neon'], { env });
-    expect(text.stdout).toMatch(/✓ neon\.api_key → NEON_API_KEY\s+from env/);
+    const text = await sandbox.run(['server', 'inspect', 'brave'], { env });
+    expect(text.stdout).toMatch(/✓ brave\.api_key → BRAVE_API_KEY\s+from env/);
     expect(text.stdout).not.toContain('napi_env_value');
   });
 
