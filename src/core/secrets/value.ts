@@ -26,11 +26,28 @@ export function assertStorableValue(name: string, value: string): void {
 // ignoreBOM: a leading U+FEFF is part of the value as given, not a marker to drop.
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Piped bytes as text, or undefined when they are not UTF-8 (a BOM is kept: it is part of the bytes). */
+const utf16 = { le: new TextDecoder('utf-16le', { fatal: true }), be: new TextDecoder('utf-16be', { fatal: true }) };
+
+/**
+ * Piped bytes as text, or undefined when they are neither UTF-8 nor UTF-16 with a byte order mark.
+ * UTF-16 is what Windows PowerShell's `>` and Notepad's "Unicode" write: read as UTF-8 it is full of
+ * NUL bytes. A UTF-8 BOM is kept: it is part of the bytes as given.
+ */
 export function decodeValue(bytes: Uint8Array): string | undefined {
   try {
+    if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return utf16.le.decode(bytes.subarray(2));
+    if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return utf16.be.decode(bytes.subarray(2));
     return strict.decode(bytes);
   } catch {
     return undefined;
   }
+}
+
+/** Whitespace at either end is almost always pasted by accident, and a server would reject the key. */
+export function valueWarning(name: string, value: string): string | undefined {
+  const leading = /^\s/.test(value);
+  const trailing = /\s$/.test(value);
+  if (!leading && !trailing) return undefined;
+  const where = leading && trailing ? 'starts and ends' : leading ? 'starts' : 'ends';
+  return `the value stored for ${name} ${where} with whitespace; if that was not meant, set it again without it`;
 }
