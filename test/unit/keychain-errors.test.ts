@@ -61,7 +61,7 @@ describe('keychainFailure: one line, a code and a hint per problem, exit code 5'
     expect(errors[0]!.message).toBe('the OS keychain did not answer in time (asked 7 times over 30 s)');
     expect(errors[1]).toBeInstanceOf(KeychainError);
     expect(errors[1]!.message).toBe('the OS keychain is locked');
-    expect(errors[1]!.hint).toMatch(/^no unlock prompt can be shown here .*`read -rsp 'keyring password: ' pw && printf %s "\$pw" \| gnome-keyring-daemon --replace --unlock; unset pw`/);
+    expect(errors[1]!.hint).toMatch(/^no unlock prompt can be shown here .*`bash -c 'read -rsp "keyring password: " pw && printf %s "\$pw" \| gnome-keyring-daemon --replace --unlock'`/);
     // The absent case stays what it always was, for scripts that look for it.
     expect(errors[2]).toBeInstanceOf(KeychainUnavailableError);
     expect(errors[2]!.message).toBe('the OS keychain is unavailable (no Secret Service on the D-Bus session bus)');

@@ -64,11 +64,11 @@ export interface SessionFacts {
 }
 
 /**
- * Unlocks (or creates) the login keyring from a shell, with the password neither echoed nor kept in
- * the history. `gnome-keyring-daemon --unlock` alone starts a second daemon instead of unlocking the
+ * Unlocks (or creates) the login keyring from any shell (bash for its `read -s`), with the password
+ * neither echoed nor kept in the history. `gnome-keyring-daemon --unlock` alone starts a second daemon instead of unlocking the
  * running one; `--replace` takes its place with the login keyring unlocked.
  */
-export const GNOME_UNLOCK_COMMAND = `read -rsp 'keyring password: ' pw && printf %s "$pw" | gnome-keyring-daemon --replace --unlock; unset pw`;
+export const GNOME_UNLOCK_COMMAND = `bash -c 'read -rsp "keyring password: " pw && printf %s "$pw" | gnome-keyring-daemon --replace --unlock'`;
 
 /** A desktop can show the keyring's unlock prompt; an SSH session or a container cannot. */
 export function canPrompt(env: Readonly<Record<string, string | undefined>>): boolean {
