@@ -2,6 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startModernMcpServer } from '../fixtures/mcp-server-2026.js';
 import { startPrivateKeyring, type PrivateKeyring } from '../fixtures/private-keyring.js';
 import { BIN, requireSecretService, useSandbox, type RunResult } from './helpers.js';
 
@@ -168,6 +169,37 @@ describe('mcpkey doctor', () => {
     });
     expect(check(checks, 'protocol:tracker')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^tracker speaks 2026-07-28 \(seen \d{4}-\d\d-\d\d\)$/) });
     expect(JSON.stringify(sandbox.transcript)).not.toContain('grant-canary-token');
+  }, 120_000);
+});
+
+describe('mcpkey doctor --probe', () => {
+  it('connects to each ready remote server once for its revision; without --probe the cache answers, offline', async () => {
+    const modern = await startModernMcpServer({});
+    try {
+      await addAndEnable('modern', ['--url', modern.url, '--no-auth']);
+      await addAndEnable('down', ['--url', 'http://127.0.0.1:9/mcp', '--no-auth']);
+      const path = await pathWith(['mcpkey']);
+      modern.clearRequests();
+      const offline = await doctor(path);
+      expect(offline.result.code, offline.result.stderr).toBe(0);
+      expect(check(offline.checks, 'protocol:modern')!.message).toMatch(/^modern: protocol revision not known yet/);
+      expect(modern.requests()).toEqual([]);
+
+      const probed = await sandbox.run(['doctor', '--json', '--probe'], { env: { PATH: path }, timeoutMs: 90_000 });
+      expect(probed.code, probed.stderr).toBe(0);
+      const checks = (JSON.parse(probed.stdout) as { checks: Check[] }).checks;
+      expect(check(checks, 'protocol:modern')).toEqual({ id: 'protocol:modern', status: 'ok', message: 'modern speaks 2026-07-28 (connected now)' });
+      expect(check(checks, 'protocol:down')).toMatchObject({ status: 'warn', message: expect.stringMatching(/^down: could not connect to learn its protocol revision \(.+\)$/), hint: 'see mcpkey tools list down' });
+      expect(modern.requests().length).toBeGreaterThan(0);
+
+      // The probe left its verdict in the cache: the next plain doctor knows, and asks nothing.
+      modern.clearRequests();
+      const after = await doctor(path);
+      expect(check(after.checks, 'protocol:modern')!.message).toMatch(/^modern speaks 2026-07-28 \(seen \d{4}-\d\d-\d\d\)$/);
+      expect(modern.requests()).toEqual([]);
+    } finally {
+      await modern.close();
+    }
   }, 120_000);
 });
 

@@ -29,9 +29,10 @@ export function registerDoctor(program: Command, runtime: Runtime): void {
     .command('doctor')
     .description('check everything an MCP client needs: keychain, PATH, launchers, secrets, grants, client files (offline)')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', `${examples('mcpkey doctor', 'mcpkey doctor --json')}\nExit code 0 when no check failed (warnings allowed), 4 when one did.\n`)
+    .option('--probe', 'also connect to each ready remote server once, to learn the protocol revision it speaks')
+    .addHelpText('after', `${examples('mcpkey doctor', 'mcpkey doctor --json', 'mcpkey doctor --probe')}\nExit code 0 when no check failed (warnings allowed), 4 when one did.\n`)
     .action(
-      action<{ json?: boolean }>(runtime, async (ctx, _args, options) => {
+      action<{ json?: boolean; probe?: boolean }>(runtime, async (ctx, _args, options) => {
         const [{ diagnose }, { access, realpath, stat }, { constants }, { readClientFiles, defaultLocate }, { fileVerdictStore }] = await Promise.all([
           import('../../core/doctor/index.js'),
           import('node:fs/promises'),
@@ -62,6 +63,7 @@ export function registerDoctor(program: Command, runtime: Runtime): void {
           ...(process.argv[1] ? { self: process.argv[1] } : {}),
           readClientFiles: () => readClientFiles({ locate: defaultLocate(env, ctx.runtime.cwd) }),
           now: Date.now,
+          ...(options.probe ? { probe: async (entry) => (await import('./probe.js')).probeRevision(ctx, entry) } : {}),
         });
         if (options.json) ctx.printer.json(report);
         else printDoctor(report, ctx.printer);

@@ -16,7 +16,7 @@ import { checkKeychain, type KeychainFact } from './keychain.js';
 import { checkLauncher, checkMcpkeyOnPath } from './launchers.js';
 import { checkGrant } from './oauth.js';
 import { findOnPath, type PathFacts } from './path.js';
-import { checkProtocol } from './protocol.js';
+import { checkProtocol, type ProbeResult } from './protocol.js';
 import { checkAnythingEnabled, checkServerReady, checkShellOnlySecrets, checkUnknownEnabled } from './servers.js';
 import { doctorReport, type Check, type DoctorReport } from './types.js';
 
@@ -36,6 +36,8 @@ export interface DoctorDeps {
   self?: string;
   readClientFiles(): Promise<ClientFileStatus[]>;
   now(): number;
+  /** `--probe`: connect to each ready remote server once. Without it doctor contacts nothing. */
+  probe?(entry: ResolvedEntry): Promise<ProbeResult>;
 }
 
 /** Not a secret name (the colon), so no listing ever shows it; deleted right after. */
@@ -82,7 +84,8 @@ async function serverChecks(entries: readonly ResolvedEntry[], deps: DoctorDeps)
     if (!isKeychainError(error)) throw error;
   }
   for (const entry of entries) {
-    checks.push(checkServerReady(entry.name, await readiness(entry, deps.resolver, deps.grants)));
+    const state = await readiness(entry, deps.resolver, deps.grants);
+    checks.push(checkServerReady(entry.name, state));
     const origins = [];
     for (const spec of entry.secrets) {
       const found = await deps.resolver.lookupAll(spec.name);
@@ -98,7 +101,8 @@ async function serverChecks(entries: readonly ResolvedEntry[], deps: DoctorDeps)
     if (entry.transport.type === 'remote') {
       // The key the connection code caches its verdict under.
       const verdict = await deps.verdicts.get(`${entry.name} ${entry.transport.url}`).catch(() => undefined);
-      checks.push(checkProtocol(entry.name, verdict && { kind: verdict.kind, seenAt: verdict.seenAt }));
+      const probed = deps.probe && state.ready ? await deps.probe(entry) : undefined;
+      checks.push(checkProtocol(entry.name, verdict && { kind: verdict.kind, seenAt: verdict.seenAt }, probed));
     }
   }
   return checks;
