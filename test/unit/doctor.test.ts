@@ -124,6 +124,9 @@ describe('the checks', () => {
     expect(checkProtocol('linear', { kind: 'modern', seenAt: '2026-12-01T10:00:00Z' }).message).toBe('linear speaks 2026-07-28 (seen 2026-12-01)');
     expect(checkProtocol('linear', { kind: 'legacy', seenAt: '2026-12-01T10:00:00Z' }).message).toBe('linear speaks 2025-11-25 or older, with initialize (seen 2026-12-01)');
     expect(checkProtocol('linear', undefined)).toMatchObject({ status: 'ok', message: expect.stringMatching(/not known yet/) });
+    // --probe: what the connection found wins over the cache; a failed connection warns.
+    expect(checkProtocol('linear', { kind: 'legacy', seenAt: '2026-12-01T10:00:00Z' }, { revision: '2026-07-28' }).message).toBe('linear speaks 2026-07-28 (connected now)');
+    expect(checkProtocol('linear', undefined, { error: 'cannot reach host' })).toEqual({ id: 'protocol:linear', status: 'warn', message: 'linear: could not connect to learn its protocol revision (cannot reach host)', hint: 'see mcpkey tools list linear' });
   });
 
   it('client files: missing is nothing, unreadable warns, an unknown server fails, a disabled one warns', () => {
