@@ -59,6 +59,7 @@ describe('mcpkey doctor', () => {
     expect(ok).toBe(true);
     expect(checks.map((item) => [item.id, item.status])).toEqual([
       ['keychain', 'ok'],
+      ['config', 'ok'],
       ['mcpkey-on-path', 'ok'],
       ['launcher:npx', 'ok'],
       ['server:acme', 'ok'],
@@ -170,6 +171,18 @@ describe('mcpkey doctor', () => {
     expect(check(checks, 'protocol:tracker')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^tracker speaks 2026-07-28 \(seen \d{4}-\d\d-\d\d\)$/) });
     expect(JSON.stringify(sandbox.transcript)).not.toContain('grant-canary-token');
   }, 120_000);
+});
+
+describe('mcpkey doctor with a broken config file', () => {
+  it('reports it as a failed check and still runs the others on the built-in catalog (exit 4, not 6)', async () => {
+    await mkdir(sandbox.mcpkeyHome, { recursive: true });
+    await writeFile(join(sandbox.mcpkeyHome, 'config.json'), '{ "enabled": [');
+    const { result, checks } = await doctor(await pathWith(['mcpkey']));
+    expect(result.code, result.stderr).toBe(4);
+    expect(check(checks, 'config')).toMatchObject({ status: 'fail', message: expect.stringMatching(/config\.json.*; the checks below use the built-in catalog and no enabled servers$/) });
+    expect(check(checks, 'keychain')!.status).toBe('ok');
+    expect(check(checks, 'servers')!.status).toBe('warn');
+  }, 60_000);
 });
 
 describe('mcpkey doctor --probe', () => {

@@ -4,6 +4,7 @@ import { createPrinter } from '../../src/cli/output.js';
 import type { ResolvedEntry } from '../../src/core/catalog/types.js';
 import { KeychainError } from '../../src/core/secrets/keychain-errors.js';
 import { checkClientFile } from '../../src/core/doctor/clients.js';
+import { checkConfig } from '../../src/core/doctor/config.js';
 import { diagnose, type DoctorDeps } from '../../src/core/doctor/index.js';
 import { checkKeychain } from '../../src/core/doctor/keychain.js';
 import { checkLauncher, checkMcpkeyOnPath, whereToGet } from '../../src/core/doctor/launchers.js';
@@ -140,6 +141,16 @@ describe('the checks', () => {
     expect(checkClientFile(file([{ name: 'neon', viaMcpkey: true, server: 'neon' }, { name: 'other', viaMcpkey: false }]), names)).toMatchObject({ status: 'ok', message: 'cursor (/h/.cursor/mcp.json): "neon" through mcpkey, known and enabled' });
   });
 
+  it('config: readable, or why not and that the built-in catalog stands in', () => {
+    expect(checkConfig('/c.json')).toEqual({ id: 'config', status: 'ok', message: 'the config file is readable (/c.json)' });
+    expect(checkConfig('/c.json', { message: '/c.json is not valid JSON', hint: 'fix it' })).toEqual({
+      id: 'config',
+      status: 'fail',
+      message: '/c.json is not valid JSON; the checks below use the built-in catalog and no enabled servers',
+      hint: 'fix it',
+    });
+  });
+
   it('the report is ok unless a check failed; warnings do not count', () => {
     expect(doctorReport([{ id: 'a', status: 'ok', message: '' }, { id: 'b', status: 'warn', message: '' }]).ok).toBe(true);
     expect(doctorReport([{ id: 'a', status: 'fail', message: '' }]).ok).toBe(false);
@@ -157,6 +168,7 @@ describe('diagnose, with fakes for every fact', () => {
   function deps(over: Partial<DoctorDeps> = {}, keychain = new MemoryKeychain()): DoctorDeps {
     const env = { PATH: '/bin' };
     return {
+      configFile: '/h/.config/mcpkey/config.json',
       catalog,
       enabled: ['acme', 'pyfetch', 'gone'],
       resolver: new SecretResolver({ env, envFile: undefined, keychain, catalog }),
@@ -179,6 +191,7 @@ describe('diagnose, with fakes for every fact', () => {
     const report = await diagnose(deps({}, keychain));
     expect(report.checks.map((check) => `${check.id} ${check.status}`)).toEqual([
       'keychain ok',
+      'config ok',
       'mcpkey-on-path ok',
       'server:gone fail',
       'launcher:npx ok',

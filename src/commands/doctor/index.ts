@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { action, examples } from '../../cli/action.js';
+import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import { ExitCode } from '../../core/errors.js';
+import { CliError, ExitCode } from '../../core/errors.js';
 import type { Check, DoctorReport } from '../../core/doctor/types.js';
 
 const WORDS = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
@@ -24,6 +25,19 @@ export function printDoctor(report: DoctorReport, printer: Printer): void {
   printer.line(counts ? `${failed ? style.red(counts) : style.yellow(counts)}` : style.green('everything looks right'));
 }
 
+/** The catalog, enabled list and resolver; with a config file that cannot be used, the built-in catalog and the problem. */
+async function configured(ctx: Context) {
+  try {
+    return { catalog: await ctx.catalog(), enabled: (await ctx.config()).enabled, resolver: await ctx.resolver() };
+  } catch (error) {
+    if (!(error instanceof CliError) || error.exitCode !== ExitCode.config) throw error;
+    const [{ mergeCatalog }, { SecretResolver }] = await Promise.all([import('../../core/catalog/index.js'), import('../../core/secrets/resolve.js')]);
+    const catalog = mergeCatalog({});
+    const resolver = new SecretResolver({ env: ctx.runtime.env, envFile: await ctx.envFile(), keychain: ctx.keychain, catalog });
+    return { catalog, enabled: [], resolver, configProblem: { message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+  }
+}
+
 export function registerDoctor(program: Command, runtime: Runtime): void {
   program
     .command('doctor')
@@ -41,10 +55,10 @@ export function registerDoctor(program: Command, runtime: Runtime): void {
           import('../../core/protocol/verdicts.js'),
         ]);
         const env = ctx.runtime.env;
+        const setup = await configured(ctx);
         const report = await diagnose({
-          catalog: await ctx.catalog(),
-          enabled: (await ctx.config()).enabled,
-          resolver: await ctx.resolver(),
+          configFile: ctx.configFile,
+          ...setup,
           keychain: ctx.keychain,
           grants: ctx.grants,
           verdicts: fileVerdictStore(ctx.stateDir),

@@ -12,6 +12,7 @@ import type { KeychainStore } from '../secrets/keychain.js';
 import { isKeychainError } from '../secrets/keychain-errors.js';
 import type { SecretResolver } from '../secrets/resolve.js';
 import { checkClientFile } from './clients.js';
+import { checkConfig } from './config.js';
 import { checkKeychain, type KeychainFact } from './keychain.js';
 import { checkLauncher, checkMcpkeyOnPath } from './launchers.js';
 import { checkGrant } from './oauth.js';
@@ -21,6 +22,9 @@ import { checkAnythingEnabled, checkServerReady, checkShellOnlySecrets, checkUnk
 import { doctorReport, type Check, type DoctorReport } from './types.js';
 
 export interface DoctorDeps {
+  configFile: string;
+  /** Why the config file could not be used; catalog and enabled are then the built-in catalog and none. */
+  configProblem?: { message: string; hint?: string };
   catalog: readonly ResolvedEntry[];
   enabled: readonly string[];
   resolver: SecretResolver;
@@ -111,7 +115,7 @@ async function serverChecks(entries: readonly ResolvedEntry[], deps: DoctorDeps)
 export async function diagnose(deps: DoctorDeps): Promise<DoctorReport> {
   const warnings: string[] = [];
   const path: PathFacts = { path: deps.env.PATH ?? deps.env.Path, pathext: deps.env.PATHEXT, platform: deps.platform };
-  const checks: Check[] = [checkKeychain(await keychainFact(deps))];
+  const checks: Check[] = [checkKeychain(await keychainFact(deps)), checkConfig(deps.configFile, deps.configProblem)];
 
   const found = await findOnPath('mcpkey', path, deps.isExecutable);
   checks.push(
