@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { registerClient } from '../commands/client/index.js';
 import { registerCompletion } from '../commands/completion/index.js';
+import { registerDoctor } from '../commands/doctor/index.js';
 import { registerOAuth } from '../commands/oauth/index.js';
 import { registerRun } from '../commands/run/index.js';
 import { registerSecret } from '../commands/secret/index.js';
@@ -44,5 +45,6 @@ export function buildProgram(runtime: Runtime): Command {
   registerRun(program, runtime);
   registerTools(program, runtime);
   registerCompletion(program, runtime);
+  registerDoctor(program, runtime);
   return program;
 }

@@ -59,12 +59,13 @@ export class NotReadyError extends CliError {
   }
 }
 
+/** No keychain to talk to. The hint says what to start or create; keychain-errors.ts gives one per cause. */
 export class KeychainUnavailableError extends CliError {
-  constructor(detail: string, cause?: unknown) {
+  constructor(detail: string, cause?: unknown, hint = 'start a Secret Service (e.g. gnome-keyring) or provide the secret through an environment variable or a .env.mcp file') {
     super(`the OS keychain is unavailable (${detail})`, {
       code: 'keychain_unavailable',
       exitCode: ExitCode.keychainUnavailable,
-      hint: 'start a Secret Service (e.g. gnome-keyring) or provide the secret through an environment variable or a .env.mcp file',
+      hint,
       cause,
     });
   }

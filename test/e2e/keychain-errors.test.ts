@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStallProxy } from '../fixtures/dbus-stall-proxy.js';
 import { startPrivateKeyring, type PrivateKeyring } from '../fixtures/private-keyring.js';
-import { requireSecretService, useSandbox } from './helpers.js';
+import { requireSecretService, runProcess, useSandbox } from './helpers.js';
 
 beforeAll(requireSecretService);
 
@@ -43,12 +43,37 @@ describe('keychain failures, told apart', () => {
       const result = await sandbox.run(args, { env, input: 'another-canary-value' });
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(5);
       const line = oneLine(result.stderr);
-      expect(line).toMatch(/^mcpkey: the OS keychain is locked — log in to your desktop session .*`gnome-keyring-daemon --replace --unlock`/);
+      // No display in the sandbox: the hint is the command to type, not a prompt to answer.
+      expect(line).toMatch(/^mcpkey: the OS keychain is locked — no unlock prompt can be shown here \(no desktop display\): .*gnome-keyring-daemon --replace --unlock/);
       expect(line).not.toMatch(/no Secret Service|canary/);
     }
     const json = await sandbox.run(['secret', 'list', '--json'], { env });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout).warnings).toEqual([expect.stringMatching(/^the OS keychain is locked; /)]);
+  }, 120_000);
+
+  it('a keyring left locked after a restart (SSH into a machine nobody logged in to) says so, and the command it offers unlocks it', async () => {
+    keyring = await startPrivateKeyring(dir);
+    const env = { DBUS_SESSION_BUS_ADDRESS: keyring.address };
+    expect((await sandbox.run(['secret', 'set', 'neon.api_key'], { env, input: 'restart-canary-value' })).code).toBe(0);
+    await keyring.restartLocked();
+    const result = await sandbox.run(['secret', 'get', 'neon.api_key'], { env });
+    expect(result.code, result.stderr).toBe(5);
+    const line = oneLine(result.stderr);
+    expect(line).toMatch(/^mcpkey: the OS keychain is locked — no unlock prompt can be shown here \(no desktop display\): unlock the login keyring at the desktop \(Passwords and Keys\), or here run `[^`]+`/);
+    expect(line).not.toMatch(/no Secret Service|start a Secret Service|canary/);
+    // The command in the hint, run as given, with the password typed: mcpkey reads the value afterwards.
+    const command = /run `([^`]+)`/.exec(line)![1]!;
+    const unlocked = await runProcess('bash', ['-c', command], { env: keyring.env, input: `${keyring.password}\n` });
+    expect(unlocked.code, unlocked.stderr).toBe(0);
+    try {
+      expect(await sandbox.run(['secret', 'get', 'neon.api_key'], { env })).toMatchObject({ code: 0, stdout: 'restart-canary-value\n' });
+    } finally {
+      // The replacing daemon forked away from the command: stop it by the process that owns the Secret Service's name.
+      const owner = await runProcess('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetConnectionUnixProcessID', 'string:org.freedesktop.secrets'], { env: keyring.env });
+      const pid = Number(/uint32 (\d+)/.exec(owner.stdout)?.[1]);
+      if (pid > 1) process.kill(pid, 'SIGTERM');
+    }
   }, 120_000);
 
   it('a Secret Service that does not answer is asked again, then reported as not answering (exit 5), not as missing', async () => {
@@ -72,6 +97,6 @@ describe('keychain failures, told apart', () => {
   it('no Secret Service on the bus at all is reported as missing', async () => {
     const result = await sandbox.run(['secret', 'get', 'neon.api_key'], { env: { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus-here')}` } });
     expect(result.code).toBe(5);
-    expect(oneLine(result.stderr)).toMatch(/^mcpkey: the OS keychain is unavailable \(no Secret Service on the D-Bus session bus\)/);
+    expect(oneLine(result.stderr)).toMatch(/^mcpkey: the OS keychain is unavailable \(no Secret Service on the D-Bus session bus\) — there is no D-Bus session here .*dbus-run-session -- bash.*\.env\.mcp file$/);
   });
 });

@@ -21,7 +21,13 @@ const SEEN = {
   noKeyring: "Couldn't access platform storage: Secret Service: no result found",
   denied: 'Platform failure: DBus error: org.freedesktop.DBus.Error.AccessDenied: Rejected send message',
   busy: 'Platform failure: DBus error: Failed to connect to socket /tmp/dbus-x: Resource temporarily unavailable',
+  // What gnome-keyring logs when it cannot show its unlock prompt (no display): a prompt, not a missing Secret Service.
+  noPrompter: 'Platform failure: DBus error: org.freedesktop.DBus.Error.ServiceUnknown: The name org.gnome.keyring.SystemPrompter was not provided by any .service files',
 };
+
+const HEADLESS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus' };
+const DESKTOP = { ...HEADLESS, DISPLAY: ':0' };
+const SSH = { ...DESKTOP, SSH_CONNECTION: '10.0.0.2 50000 10.0.0.1 22' };
 
 describe('classifyKeychainFailure', () => {
   it.each([
@@ -34,6 +40,7 @@ describe('classifyKeychainFailure', () => {
     ['absent', SEEN.noService],
     ['absent', SEEN.noKeyring],
     ['denied', SEEN.denied],
+    ['locked', SEEN.noPrompter],
     ['failed', 'Password data is not valid UTF-8'],
   ])('%s: %s', (problem, message) => {
     expect(classifyKeychainFailure(libraryError(message))).toBe(problem);
@@ -42,7 +49,7 @@ describe('classifyKeychainFailure', () => {
 
 describe('keychainFailure: one line, a code and a hint per problem, exit code 5', () => {
   it('timeout, locked, absent and denied read differently and carry different codes', () => {
-    const errors = [SEEN.timeout, SEEN.lockedRead, SEEN.noBus, SEEN.denied].map((message) => keychainFailure(libraryError(message), { attempts: 7, elapsedMs: 30_400, platform: 'linux' }));
+    const errors = [SEEN.timeout, SEEN.lockedRead, SEEN.noBus, SEEN.denied].map((message) => keychainFailure(libraryError(message), { attempts: 7, elapsedMs: 30_400, platform: 'linux', env: HEADLESS }));
     expect(errors.map((error) => error.code)).toEqual(['keychain_timeout', 'keychain_locked', 'keychain_unavailable', 'keychain_denied']);
     expect(new Set(errors.map((error) => error.message)).size).toBe(4);
     expect(new Set(errors.map((error) => error.hint)).size).toBe(4);
@@ -54,14 +61,40 @@ describe('keychainFailure: one line, a code and a hint per problem, exit code 5'
     expect(errors[0]!.message).toBe('the OS keychain did not answer in time (asked 7 times over 30 s)');
     expect(errors[1]).toBeInstanceOf(KeychainError);
     expect(errors[1]!.message).toBe('the OS keychain is locked');
-    expect(errors[1]!.hint).toMatch(/log in to your desktop session.*gnome-keyring-daemon --replace --unlock/);
+    expect(errors[1]!.hint).toMatch(/^no unlock prompt can be shown here .*`bash -c 'read -rsp "keyring password: " pw && printf %s "\$pw" \| gnome-keyring-daemon --replace --unlock'`/);
     // The absent case stays what it always was, for scripts that look for it.
     expect(errors[2]).toBeInstanceOf(KeychainUnavailableError);
     expect(errors[2]!.message).toBe('the OS keychain is unavailable (no Secret Service on the D-Bus session bus)');
   });
 
+  it('a locked keyring: the prompt on a desktop, a command over SSH or without a display', () => {
+    const hint = (env: Record<string, string>) => keychainFailure(libraryError(SEEN.lockedRead), { platform: 'linux', env }).hint!;
+    expect(hint(DESKTOP)).toMatch(/^unlock the login keyring: answer its unlock prompt, or unlock "Login" in Passwords and Keys \(Seahorse\)/);
+    expect(hint(DESKTOP)).not.toContain('gnome-keyring-daemon');
+    for (const env of [SSH, HEADLESS, { ...HEADLESS, WAYLAND_DISPLAY: 'wayland-0', SSH_TTY: '/dev/pts/3' }]) {
+      expect(hint(env)).toMatch(/^no unlock prompt can be shown here \(no desktop display\).*gnome-keyring-daemon --replace --unlock/);
+    }
+    expect(hint(DESKTOP)).not.toMatch(/start a Secret Service|no Secret Service/);
+  });
+
+  it('no keychain: no bus, no Secret Service on the bus, no default keyring: each with its own remedy and the env fallback', () => {
+    const absent = (message: string) => keychainFailure(libraryError(message), { platform: 'linux', env: HEADLESS });
+    const [noBus, noService, noKeyring] = [SEEN.noBus, SEEN.noService, SEEN.noKeyring].map(absent);
+    expect(noBus!.hint).toMatch(/^there is no D-Bus session here .*`dbus-run-session -- bash`/);
+    expect(absent(SEEN.noSocket).hint).toBe(noBus!.hint);
+    expect(noService!.message).toBe('the OS keychain is unavailable (no Secret Service on the D-Bus session bus)');
+    expect(noService!.hint).toMatch(/^nothing provides the Secret Service on this D-Bus session: start one \(gnome-keyring: `gnome-keyring-daemon --start --components=secrets`/);
+    expect(noKeyring!.message).toBe('the OS keychain is unavailable (the Secret Service has no default keyring)');
+    expect(noKeyring!.hint).toMatch(/^create the login keyring: .*gnome-keyring-daemon --replace --unlock/);
+    for (const error of [noBus, noService, noKeyring]) {
+      expect(error).toBeInstanceOf(KeychainUnavailableError);
+      expect(error!.code).toBe('keychain_unavailable');
+      expect(error!.hint).toMatch(/or provide the secret through an environment variable or a \.env\.mcp file$/);
+    }
+  });
+
   it('says how to unlock on each platform', () => {
-    expect(keychainFailure(libraryError(SEEN.lockedRead), { platform: 'darwin' }).hint).toMatch(/security unlock-keychain/);
+    expect(keychainFailure(libraryError(SEEN.lockedRead), { platform: 'darwin', env: SSH }).hint).toMatch(/run `security unlock-keychain`/);
     expect(keychainFailure(libraryError(SEEN.lockedRead), { platform: 'win32' }).hint).toMatch(/sign in to Windows/);
   });
 

@@ -1,0 +1,47 @@
+import { fail, listed, ok, warn, type Check } from './types.js';
+
+/** Where to get the programs catalog entries are started with. */
+const WHERE: Record<string, string> = {
+  npx: 'install Node.js, which includes npx: https://nodejs.org/en/download',
+  node: 'install Node.js: https://nodejs.org/en/download',
+  uvx: 'install uv, which includes uvx: https://docs.astral.sh/uv/getting-started/installation/',
+  uv: 'install uv: https://docs.astral.sh/uv/getting-started/installation/',
+  docker: 'install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop, and start it',
+};
+
+export function whereToGet(command: string): string {
+  return WHERE[command] ?? `install ${command}, or give the entry an absolute command path`;
+}
+
+/** A program the enabled servers are started with, and whether PATH has it. */
+export function checkLauncher(command: string, servers: readonly string[], found: string | undefined): Check {
+  const id = `launcher:${command}`;
+  if (found) return ok(id, `${command} found at ${found} (for ${listed(servers)})`);
+  return fail(
+    id,
+    `${command} is not on PATH: ${listed(servers)} cannot start`,
+    `${whereToGet(command)}; then restart your MCP client so that it sees the new PATH`,
+  );
+}
+
+export interface McpkeyPathFact {
+  /** The `mcpkey` PATH finds, if any. */
+  found?: string;
+  /** Both with links resolved, to tell whether PATH's mcpkey is this one. */
+  foundReal?: string;
+  selfReal?: string;
+  /** This mcpkey's own executable, for `--command`. */
+  self?: string;
+}
+
+/** MCP clients start `mcpkey run NAME` by name, so PATH must have it. */
+export function checkMcpkeyOnPath(fact: McpkeyPathFact): Check {
+  const byPath = fact.self ? `, or write client entries with this one's path: mcpkey client config CLIENT --command ${fact.self}` : ', or write client entries with an absolute path: mcpkey client config CLIENT --command /path/to/mcpkey';
+  if (!fact.found) {
+    return warn('mcpkey-on-path', 'mcpkey is not on PATH: MCP clients start it by name and will not find it', `install it: npm install -g mcpkey (from a clone: npm link)${byPath}`);
+  }
+  if (fact.foundReal && fact.selfReal && fact.foundReal !== fact.selfReal) {
+    return warn('mcpkey-on-path', `the mcpkey on PATH (${fact.found}) is not this one (${fact.selfReal}): MCP clients run that one`, `update or remove it${byPath}`);
+  }
+  return ok('mcpkey-on-path', `mcpkey is on PATH (${fact.found})`);
+}
