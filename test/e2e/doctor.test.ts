@@ -95,7 +95,7 @@ describe('mcpkey doctor', () => {
     const { result, checks } = await doctor(await pathWith(['mcpkey', 'npx']));
     expect(result.code).toBe(4);
     expect(check(checks, 'launcher:uvx')).toMatchObject({ status: 'fail', message: 'uvx is not on PATH: pyfetch cannot start' });
-    expect(check(checks, 'launcher:uvx')!.hint).toMatch(/^install uv, which includes uvx: https:\/\/docs\.astral\.sh\/uv\/getting-started\/installation\/; then restart your MCP client/);
+    expect(check(checks, 'launcher:uvx')!.hint).toMatch(/^install uv, which provides uvx: https:\/\/docs\.astral\.sh\/uv\/getting-started\/installation\/; then restart your MCP client/);
     // With uvx on PATH the same setup is well.
     const fixed = await doctor(await pathWith(['mcpkey', 'uvx']));
     expect(fixed.result.code).toBe(0);

@@ -47,10 +47,10 @@ export function registerDoctor(program: Command, runtime: Runtime): void {
     .addHelpText('after', `${examples('mcpkey doctor', 'mcpkey doctor --json', 'mcpkey doctor --probe')}\nExit code 0 when no check failed (warnings allowed), 4 when one did.\n`)
     .action(
       action<{ json?: boolean; probe?: boolean }>(runtime, async (ctx, _args, options) => {
-        const [{ diagnose }, { access, realpath, stat }, { constants }, { readClientFiles, defaultLocate }, { fileVerdictStore }] = await Promise.all([
+        const [{ diagnose }, { realpath }, { isExecutable }, { readClientFiles, defaultLocate }, { fileVerdictStore }] = await Promise.all([
           import('../../core/doctor/index.js'),
           import('node:fs/promises'),
-          import('node:fs'),
+          import('../../core/run/launchers.js'),
           import('../../core/clients/status.js'),
           import('../../core/protocol/verdicts.js'),
         ]);
@@ -64,15 +64,7 @@ export function registerDoctor(program: Command, runtime: Runtime): void {
           verdicts: fileVerdictStore(ctx.stateDir),
           env,
           platform: process.platform,
-          isExecutable: async (file) => {
-            try {
-              if (!(await stat(file)).isFile()) return false;
-              await access(file, process.platform === 'win32' ? constants.F_OK : constants.X_OK);
-              return true;
-            } catch {
-              return false;
-            }
-          },
+          isExecutable,
           realpath: (file) => realpath(file).catch(() => undefined),
           ...(process.argv[1] ? { self: process.argv[1] } : {}),
           readClientFiles: () => readClientFiles({ locate: defaultLocate(env, ctx.runtime.cwd) }),

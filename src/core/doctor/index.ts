@@ -2,7 +2,7 @@
  * `mcpkey doctor`: gathers the facts (keychain, PATH, catalog, grants, the protocol cache, client
  * files) and hands each to a pure check. Offline: nothing here contacts a server.
  */
-import { readiness, usesOAuth, type GrantStatusSource } from '../auth/classify.js';
+import { readiness, usesOAuth, type GrantStatusSource, type HostCheck } from '../auth/classify.js';
 import type { ResolvedEntry } from '../catalog/types.js';
 import type { ClientFileStatus } from '../clients/status.js';
 import type { Env } from '../config/paths.js';
@@ -16,7 +16,7 @@ import { checkConfig } from './config.js';
 import { checkKeychain, type KeychainFact } from './keychain.js';
 import { checkLauncher, checkMcpkeyOnPath } from './launchers.js';
 import { checkGrant } from './oauth.js';
-import { findOnPath, type PathFacts } from './path.js';
+import { findOnPath, type Exists, type PathLookup } from '../run/launchers.js';
 import { checkProtocol, type ProbeResult } from './protocol.js';
 import { checkAnythingEnabled, checkServerReady, checkShellOnlySecrets, checkUnknownEnabled } from './servers.js';
 import { doctorReport, type Check, type DoctorReport } from './types.js';
@@ -33,7 +33,7 @@ export interface DoctorDeps {
   verdicts: VerdictStore;
   env: Env;
   platform: NodeJS.Platform;
-  isExecutable(file: string): Promise<boolean>;
+  isExecutable: Exists;
   /** A path with its links resolved (undefined when it cannot be). */
   realpath(file: string): Promise<string | undefined>;
   /** This mcpkey's own executable, if known. */
@@ -68,17 +68,17 @@ async function keychainFact(deps: DoctorDeps): Promise<KeychainFact> {
   return fact;
 }
 
-async function launcherChecks(entries: readonly ResolvedEntry[], deps: DoctorDeps, path: PathFacts): Promise<Check[]> {
+function launcherChecks(entries: readonly ResolvedEntry[], deps: DoctorDeps, path: PathLookup): Check[] {
   const needs = new Map<string, string[]>();
   for (const entry of entries) {
     if (entry.transport.type === 'stdio') needs.set(entry.transport.command, [...(needs.get(entry.transport.command) ?? []), entry.name]);
   }
   const checks: Check[] = [];
-  for (const [command, servers] of needs) checks.push(checkLauncher(command, servers, await findOnPath(command, path, deps.isExecutable)));
+  for (const [command, servers] of needs) checks.push(checkLauncher(command, servers, findOnPath(command, path, deps.isExecutable)));
   return checks;
 }
 
-async function serverChecks(entries: readonly ResolvedEntry[], deps: DoctorDeps): Promise<Check[]> {
+async function serverChecks(entries: readonly ResolvedEntry[], deps: DoctorDeps, host: HostCheck): Promise<Check[]> {
   const checks: Check[] = [];
   let grants: StoredGrant[] = [];
   try {
@@ -88,7 +88,7 @@ async function serverChecks(entries: readonly ResolvedEntry[], deps: DoctorDeps)
     if (!isKeychainError(error)) throw error;
   }
   for (const entry of entries) {
-    const state = await readiness(entry, deps.resolver, deps.grants);
+    const state = await readiness(entry, deps.resolver, deps.grants, host);
     checks.push(checkServerReady(entry.name, state));
     const origins = [];
     for (const spec of entry.secrets) {
@@ -114,10 +114,10 @@ async function serverChecks(entries: readonly ResolvedEntry[], deps: DoctorDeps)
 
 export async function diagnose(deps: DoctorDeps): Promise<DoctorReport> {
   const warnings: string[] = [];
-  const path: PathFacts = { path: deps.env.PATH ?? deps.env.Path, pathext: deps.env.PATHEXT, platform: deps.platform };
+  const path: PathLookup = { PATH: deps.env.PATH ?? deps.env.Path, PATHEXT: deps.env.PATHEXT, platform: deps.platform };
   const checks: Check[] = [checkKeychain(await keychainFact(deps)), checkConfig(deps.configFile, deps.configProblem)];
 
-  const found = await findOnPath('mcpkey', path, deps.isExecutable);
+  const found = findOnPath('mcpkey', path, deps.isExecutable);
   checks.push(
     checkMcpkeyOnPath({
       ...(found ? { found, foundReal: await deps.realpath(found) } : {}),
@@ -131,8 +131,10 @@ export async function diagnose(deps: DoctorDeps): Promise<DoctorReport> {
   const anything = checkAnythingEnabled(enabled.length);
   if (anything) checks.push(anything);
   for (const name of enabled) if (!known.has(name)) checks.push(checkUnknownEnabled(name));
-  checks.push(...(await launcherChecks(entries, deps, path)));
-  checks.push(...(await serverChecks(entries, deps)));
+  checks.push(...launcherChecks(entries, deps, path));
+  // Readiness looks for launchers on the same PATH, with the same check, as the launcher checks above.
+  const host: HostCheck = { hasCommand: (command) => findOnPath(command, path, deps.isExecutable) !== undefined, nodeVersion: process.versions.node };
+  checks.push(...(await serverChecks(entries, deps, host)));
 
   try {
     for (const file of await deps.readClientFiles()) {

@@ -1,17 +1,5 @@
+import { launcherHint } from '../run/launchers.js';
 import { fail, listed, ok, warn, type Check } from './types.js';
-
-/** Where to get the programs catalog entries are started with. */
-const WHERE: Record<string, string> = {
-  npx: 'install Node.js, which includes npx: https://nodejs.org/en/download',
-  node: 'install Node.js: https://nodejs.org/en/download',
-  uvx: 'install uv, which includes uvx: https://docs.astral.sh/uv/getting-started/installation/',
-  uv: 'install uv: https://docs.astral.sh/uv/getting-started/installation/',
-  docker: 'install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop, and start it',
-};
-
-export function whereToGet(command: string): string {
-  return WHERE[command] ?? `install ${command}, or give the entry an absolute command path`;
-}
 
 /** A program the enabled servers are started with, and whether PATH has it. */
 export function checkLauncher(command: string, servers: readonly string[], found: string | undefined): Check {
@@ -20,7 +8,7 @@ export function checkLauncher(command: string, servers: readonly string[], found
   return fail(
     id,
     `${command} is not on PATH: ${listed(servers)} cannot start`,
-    `${whereToGet(command)}; then restart your MCP client so that it sees the new PATH`,
+    `${launcherHint(command)}; then restart your MCP client so that it sees the new PATH`,
   );
 }
 

@@ -34,8 +34,10 @@ export function findOnPath(command: string, lookup: PathLookup, exists: Exists):
   const candidates = (base: string) => extensions.map((extension) => base + extension);
   if (command === '') return undefined;
   if (command.includes('/') || (windows && command.includes('\\'))) return candidates(command).find(exists);
-  for (const dir of (lookup.PATH ?? '').split(windows ? ';' : ':')) {
-    // An empty PATH element means the current directory on POSIX; mcpkey does not count on it.
+  for (const element of (lookup.PATH ?? '').split(windows ? ';' : ':')) {
+    // Windows allows quoted directories. An empty element means the current directory on POSIX:
+    // an MCP client's current directory is not the user's, so it is not counted on.
+    const dir = windows ? element.replace(/^"(.*)"$/, '$1') : element;
     if (dir === '') continue;
     const found = candidates(path.join(dir, command)).find(exists);
     if (found) return found;
