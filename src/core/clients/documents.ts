@@ -78,7 +78,19 @@ async function openJsonc(client: ClientName, text: string | undefined): Promise<
       edit: (set, remove) => {
         let out = body;
         for (const name of remove) out = jsonc.applyEdits(out, jsonc.modify(out, [key, name], undefined, { formattingOptions }));
-        for (const built of set) out = jsonc.applyEdits(out, jsonc.modify(out, [key, built.name], built.entry, { formattingOptions }));
+        for (const built of set) {
+          // Inserted unformatted, then only the inserted text is laid out: jsonc-parser's own formatting
+          // of an edit would re-indent the neighbouring entry as well.
+          const edits = jsonc.modify(out, [key, built.name], built.entry, {}).sort((a, b) => a.offset - b.offset);
+          out = jsonc.applyEdits(out, edits);
+          let shift = 0;
+          const ranges = edits.map((e) => {
+            const range = { offset: e.offset + shift, length: e.content.length };
+            shift += e.content.length - e.length;
+            return range;
+          });
+          for (const range of ranges.reverse()) out = jsonc.applyEdits(out, jsonc.format(out, range, formattingOptions));
+        }
         return out;
       },
     },
