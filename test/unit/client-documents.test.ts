@@ -125,13 +125,13 @@ describe('PATH lookup', () => {
 
 describe('warnings', () => {
   it('a server not ready names what is missing and the commands; a shell-only secret says where it was found', () => {
-    expect(serverWarnings('Cursor', 'neon', { ready: false, missing: ['neon.api_key'], nextSteps: ['mcpkey secret set neon.api_key'], envOnly: [] })).toEqual([
+    expect(serverWarnings('Cursor', 'neon', { ready: false, missing: ['neon.api_key'], missingItems: ['neon.api_key'], nextSteps: ['mcpkey secret set neon.api_key'], envOnly: [] })).toEqual([
       'neon is not ready (missing neon.api_key); Cursor will fail to start it until then: mcpkey secret set neon.api_key',
     ]);
-    expect(serverWarnings('Zed', 'neon', { ready: true, missing: [], nextSteps: [], envOnly: [{ name: 'neon.api_key', foundAs: 'NEON_API_KEY', source: 'env' }] })).toEqual([
+    expect(serverWarnings('Zed', 'neon', { ready: true, missing: [], missingItems: [], nextSteps: [], envOnly: [{ name: 'neon.api_key', foundAs: 'NEON_API_KEY', source: 'env' }] })).toEqual([
       "neon.api_key comes only from this shell's environment ($NEON_API_KEY); Zed, started from elsewhere, will not see it: store it in the keychain with mcpkey secret set neon.api_key",
     ]);
-    expect(serverWarnings('Zed', 'memory', { ready: true, missing: [], nextSteps: [], envOnly: [] })).toEqual([]);
+    expect(serverWarnings('Zed', 'memory', { ready: true, missing: [], missingItems: [], nextSteps: [], envOnly: [] })).toEqual([]);
   });
 
   it('describes missing items whether they are strings or typed items', () => {

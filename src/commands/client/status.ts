@@ -8,7 +8,7 @@ import { serverChecker } from '../../core/clients/checks.js';
 import { showPath } from '../../core/clients/client-file.js';
 import { CLIENT_FORMATS, CLIENTS, isClientName, PROJECT_CLIENTS, type ClientName } from '../../core/clients/formats.js';
 import { readClientFiles } from '../../core/clients/status.js';
-import type { CheckServer } from '../../core/clients/warnings.js';
+import { describeMissing, type CheckServer } from '../../core/clients/warnings.js';
 import type { Env } from '../../core/config/paths.js';
 import { UsageError } from '../../core/errors.js';
 import { printable } from '../../core/names.js';
@@ -41,7 +41,8 @@ export interface WiredServer {
   known?: boolean;
   enabled?: boolean;
   ready?: boolean;
-  missing?: string[];
+  /** As readiness() gives them: the JSON vocabulary's typed items. */
+  missing?: unknown[];
   nextSteps?: string[];
 }
 
@@ -94,7 +95,7 @@ export async function clientStatus(client: string | undefined, options: ClientSt
       const wired: WiredServer = { ...ref, known: true, enabled: deps.enabled.includes(entry.name) };
       if (deps.checkServer) {
         const check = await deps.checkServer(entry);
-        Object.assign(wired, { ready: check.ready, missing: check.missing, nextSteps: check.nextSteps });
+        Object.assign(wired, { ready: check.ready, missing: check.missingItems, nextSteps: check.nextSteps });
       }
       servers.push(wired);
     }
@@ -114,7 +115,7 @@ function stateOf(server: WiredServer): string {
   if (server.known === false) return 'unknown server';
   const parts = [server.enabled ? 'enabled' : 'not enabled'];
   if (server.ready === true) parts.push('ready');
-  if (server.ready === false) parts.push(`not ready (${server.nextSteps?.join('; ') || `missing ${server.missing?.join(', ')}`})`);
+  if (server.ready === false) parts.push(`not ready (${server.nextSteps?.join('; ') || `missing ${(server.missing ?? []).map(describeMissing).join(', ')}`})`);
   return parts.join(', ');
 }
 

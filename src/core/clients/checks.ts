@@ -18,6 +18,7 @@ export function serverChecker(resolver: SecretResolver, grants: GrantStatusSourc
       const first = all[0];
       if (first && first.source !== 'keychain') envOnly.push({ name: secret.name, foundAs: first.foundAs ?? secret.env, source: first.source });
     }
-    return { ready: state.ready, missing: (state.missing as unknown[]).map(describeMissing), nextSteps: [...state.nextSteps], envOnly };
+    const items = state.missing as unknown[];
+    return { ready: state.ready, missing: items.map(describeMissing), missingItems: [...items], nextSteps: [...state.nextSteps], envOnly };
   };
 }

@@ -57,7 +57,8 @@ export const CLIENT_FORMATS: Readonly<Record<ClientName, ClientFormat>> = {
   // comments (zed.dev/docs/configuring-zed).
   zed: format('zed', 'Zed', 'context_servers', 'jsonc'),
   // geminicli.com/docs/tools/mcp-server: "mcpServers" of {command, args, env, cwd, timeout, trust} in
-  // settings.json; Gemini CLI strips comments before parsing it.
+  // settings.json, which Gemini CLI reads with strip-json-comments (google-gemini/gemini-cli
+  // packages/cli/src/config/settings.ts).
   gemini: format('gemini', 'Gemini CLI', 'mcpServers', 'jsonc'),
   // developers.openai.com/codex/config-reference and openai/codex docs/config.md: TOML tables
   // [mcp_servers.NAME] with command, args, env.

@@ -8,6 +8,8 @@ import { decodeUtf8, fileProblem, readBoundedFile } from '../files.js';
 import { openClientDocument } from './documents.js';
 import { CLIENTS, clientLocation, type ClientName, type LocateOptions } from './formats.js';
 
+export type { ClientName, LocateOptions };
+
 export interface ClientServerRef {
   /** The entry's name in the client's file. */
   name: string;

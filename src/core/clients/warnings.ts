@@ -15,6 +15,8 @@ export interface ServerCheck {
   ready: boolean;
   /** What is missing, in words (a secret's name, "oauth authorization", a launcher). */
   missing: string[];
+  /** The same, as readiness() gives it (for --json, which uses its typed items). */
+  missingItems: unknown[];
   /** The mcpkey commands that fix it. */
   nextSteps: string[];
   /** Secrets present only in this shell's environment or ./.env.mcp, not in the keychain. */
