@@ -57,7 +57,7 @@ describe('warnings', () => {
 
     await writeFile(join(sandbox.cwd, '.env.mcp'), `NEON_API_KEY=${canary}\n`);
     const fromFile = await run(['config', 'claude-code', 'neon', '--json']);
-    expect(warningsOf(fromFile.stdout)).toEqual([expect.stringMatching(/^neon\.api_key comes only from \.\/\.env\.mcp \(NEON_API_KEY\)/)]);
+    expect(warningsOf(fromFile.stdout)).toEqual([`neon.api_key comes only from ${join(sandbox.cwd, '.env.mcp')} (NEON_API_KEY); Claude Code, started from elsewhere, will not see it: store it in the keychain with mcpkey secret set neon.api_key`]);
 
     // Also in the keychain: the client will find it there, whatever its environment.
     expect((await sandbox.run(['secret', 'set', 'neon.api_key'], { input: `${canary}-stored` })).code).toBe(0);

@@ -266,7 +266,7 @@ codex ~/.codex/config.toml; goose ~/.config/goose/config.yaml. --project: ./.cur
           env: runtime.env,
           ...(resolver
             ? {
-                checkServer: serverChecker(resolver, ctx.grants),
+                checkServer: serverChecker(resolver, ctx.grants, (await ctx.envFile())?.path),
                 checkProblem: () => resolver.keychainError?.message,
                 lookupCommand: (command: string) => findOnPath(command, { path: runtime.env.PATH, pathext: runtime.env.PATHEXT, platform: process.platform }),
                 self: await ownExecutable(),

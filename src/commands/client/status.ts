@@ -150,7 +150,7 @@ export function registerStatus(parent: Command, runtime: Runtime): void {
           enabled: (await ctx.config()).enabled,
           cwd: runtime.cwd,
           env: runtime.env,
-          checkServer: serverChecker(resolver, ctx.grants),
+          checkServer: serverChecker(resolver, ctx.grants, (await ctx.envFile())?.path),
           checkProblem: () => resolver.keychainError?.message,
         });
         if (options.json) ctx.printer.json(result);

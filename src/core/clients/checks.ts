@@ -6,7 +6,8 @@ import { readiness, type GrantStatusSource } from '../auth/classify.js';
 import type { SecretResolver } from '../secrets/resolve.js';
 import { describeMissing, type CheckServer, type EnvOnlySecret } from './warnings.js';
 
-export function serverChecker(resolver: SecretResolver, grants: GrantStatusSource): CheckServer {
+/** `envFile`: the path of the env file the resolver reads, to name it in warnings. */
+export function serverChecker(resolver: SecretResolver, grants: GrantStatusSource, envFile?: string): CheckServer {
   return async (entry) => {
     const state = await readiness(entry, resolver, grants);
     const envOnly: EnvOnlySecret[] = [];
@@ -16,7 +17,9 @@ export function serverChecker(resolver: SecretResolver, grants: GrantStatusSourc
       const all = await resolver.lookupAll(secret.name);
       if (all.some((found) => found.source === 'keychain')) continue;
       const first = all[0];
-      if (first && first.source !== 'keychain') envOnly.push({ name: secret.name, foundAs: first.foundAs ?? secret.env, source: first.source });
+      if (first && first.source !== 'keychain') {
+        envOnly.push({ name: secret.name, foundAs: first.foundAs ?? secret.env, source: first.source, ...(first.source === '.env.mcp' && envFile ? { file: envFile } : {}) });
+      }
     }
     const items = state.missing as unknown[];
     return { ready: state.ready, missing: items.map(describeMissing), missingItems: [...items], nextSteps: [...state.nextSteps], envOnly };

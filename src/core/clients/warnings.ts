@@ -9,6 +9,8 @@ export interface EnvOnlySecret {
   /** The variable (env) or the file key (.env.mcp) it was found under. */
   foundAs: string;
   source: 'env' | '.env.mcp';
+  /** The env file's path, when the source is one. */
+  file?: string;
 }
 
 export interface ServerCheck {
@@ -45,7 +47,7 @@ export function serverWarnings(clientTitle: string, server: string, check: Serve
     warnings.push(`${server} is not ready (missing ${check.missing.join(', ')}); ${clientTitle} will fail to start it until then${fix}`);
   }
   for (const secret of check.envOnly) {
-    const where = secret.source === 'env' ? `this shell's environment ($${secret.foundAs})` : `./.env.mcp (${secret.foundAs})`;
+    const where = secret.source === 'env' ? `this shell's environment ($${secret.foundAs})` : `${secret.file ?? './.env.mcp'} (${secret.foundAs})`;
     warnings.push(
       `${secret.name} comes only from ${where}; ${clientTitle}, started from elsewhere, will not see it: store it in the keychain with mcpkey secret set ${secret.name}`,
     );
