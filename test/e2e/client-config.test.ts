@@ -141,10 +141,10 @@ describe('which servers', () => {
     expect(client.stderr).toMatch(/claude-desktop, claude-code, cursor, vscode/);
   });
 
-  it('--project is refused for clients other than cursor', async () => {
+  it('--project is refused for clients without a separate project file', async () => {
     const result = await run(['vscode', 'memory', '--project']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--project applies to cursor only');
+    expect(result.stderr).toContain('--project applies to cursor, gemini, zed, codex only');
   });
 });
 
@@ -216,21 +216,33 @@ describe('client config --write', () => {
     expect(result.stderr).toMatch(/added linear, github/);
   });
 
-  it('refuses a file with comments (VS Code allows them), leaving it byte for byte unchanged, with exit 6', async () => {
+  it('VS Code reads JSON with comments: such a file is edited in place, its comments and layout kept', async () => {
     const file = join(sandbox.cwd, '.vscode', 'mcp.json');
-    const original = '{\n  // my servers\n  "servers": {\n    "mine": { "type": "stdio", "command": "x" }\n  }\n}\n';
+    const original = '{\n    // my servers\n    "servers": {\n        "mine": { "type": "stdio", "command": "x" }, /* keep me */\n    },\n    "inputs": []\n}\n';
     await mkdir(join(sandbox.cwd, '.vscode'));
     await writeFile(file, original);
-    const before = await filesUnder(sandbox.cwd);
 
     const result = await run(['vscode', 'memory', '--write']);
+    expect(result.code, result.stderr).toBe(0);
+    const text = await readFile(file, 'utf8');
+    expect(text).toBe(
+      '{\n    // my servers\n    "servers": {\n        "mine": { "type": "stdio", "command": "x" },\n        "memory": {\n            "type": "stdio",\n            "command": "mcpkey",\n            "args": [\n                "run",\n                "memory"\n            ]\n        }, /* keep me */\n    },\n    "inputs": []\n}\n',
+    );
+    expect(await readFile(`${file}.bak`, 'utf8')).toBe(original);
+  });
+
+  it('refuses a file with comments for a client that reads strict JSON (Cursor), leaving it byte for byte unchanged, with exit 6', async () => {
+    const original = '{\n  // my servers\n  "mcpServers": {}\n}\n';
+    await mkdir(join(sandbox.home, '.cursor'));
+    await writeFile(cursorFile(), original);
+    const result = await run(['cursor', 'memory', '--write']);
     expect(result.code).toBe(6);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(file);
+    expect(result.stderr).toContain(cursorFile());
     expect(result.stderr).toMatch(/comments \(line 2\)/);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(await readFile(file, 'utf8')).toBe(original);
-    expect(await filesUnder(sandbox.cwd)).toEqual(before);
+    expect(result.stderr).toMatch(/does not accept comments/);
+    expect(await readFile(cursorFile(), 'utf8')).toBe(original);
+    expect(await readdir(join(sandbox.home, '.cursor'))).toEqual(['mcp.json']);
   });
 
   it('refuses invalid JSON and a servers key of the wrong type, unchanged; --json gives the error object', async () => {
@@ -296,7 +308,7 @@ describe('client config --write', () => {
 describe('completion', () => {
   it('offers the clients, then server names', async () => {
     const clients = await sandbox.run(['__complete', 'client', 'config', '']);
-    expect(clients.stdout.trim().split('\n')).toEqual(['claude-desktop', 'claude-code', 'cursor', 'vscode']);
+    expect(clients.stdout.trim().split('\n')).toEqual(['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf', 'cline', 'zed', 'gemini', 'codex', 'goose']);
     const servers = await sandbox.run(['__complete', 'client', 'config', 'cursor', 'neon', 'ne']);
     expect(servers.stdout.trim().split('\n').map((line) => line.split('\t')[0])).toEqual(['neon', 'neon-remote']);
   });

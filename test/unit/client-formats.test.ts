@@ -52,8 +52,40 @@ describe('clientLocation', () => {
     expect(clientLocation('cursor', { env: {}, cwd: 'C:\\work', home: 'C:\\Users\\ada', platform: 'win32' }).file).toBe('C:\\Users\\ada\\.cursor\\mcp.json');
   });
 
-  it('knows exactly the four clients', () => {
-    expect([...CLIENTS]).toEqual(['claude-desktop', 'claude-code', 'cursor', 'vscode']);
+  it('Windsurf and Cline: a file under the home directory on every platform; Cline also under $CLINE_DATA_DIR, with a note on older versions', () => {
+    expect(clientLocation('windsurf', { ...base, platform: 'darwin' })).toEqual({ file: '/home/ada/.codeium/windsurf/mcp_config.json' });
+    expect(clientLocation('windsurf', { env: {}, cwd: 'C:\\work', home: 'C:\\Users\\ada', platform: 'win32' }).file).toBe('C:\\Users\\ada\\.codeium\\windsurf\\mcp_config.json');
+    const cline = clientLocation('cline', { ...base, platform: 'linux' });
+    expect(cline.file).toBe('/home/ada/.cline/data/settings/cline_mcp_settings.json');
+    expect(cline.note).toMatch(/saoudrizwan\.claude-dev/);
+    expect(clientLocation('cline', { ...base, env: { CLINE_DATA_DIR: '/data/cline' }, platform: 'linux' }).file).toBe('/data/cline/settings/cline_mcp_settings.json');
+  });
+
+  it('Zed: ~/.config/zed on macOS and Linux ($XDG_CONFIG_HOME on Linux only), %APPDATA%\\Zed on Windows, .zed/ with project', () => {
+    const xdg = { ...base, env: { XDG_CONFIG_HOME: '/xdg' } };
+    expect(clientLocation('zed', { ...xdg, platform: 'linux' }).file).toBe('/xdg/zed/settings.json');
+    expect(clientLocation('zed', { ...xdg, platform: 'darwin' }).file).toBe('/home/ada/.config/zed/settings.json');
+    expect(clientLocation('zed', { ...base, platform: 'linux' }).file).toBe('/home/ada/.config/zed/settings.json');
+    expect(clientLocation('zed', { env: { APPDATA: 'C:\\R' }, cwd: 'C:\\work', home: 'C:\\Users\\ada', platform: 'win32' }).file).toBe('C:\\R\\Zed\\settings.json');
+    expect(clientLocation('zed', { ...base, platform: 'linux', project: true }).file).toBe('/work/project/.zed/settings.json');
+  });
+
+  it('Gemini CLI and Codex CLI: files in ~/.gemini and ~/.codex ($CODEX_HOME), and in the project with project: true', () => {
+    expect(clientLocation('gemini', { ...base, platform: 'linux' }).file).toBe('/home/ada/.gemini/settings.json');
+    expect(clientLocation('gemini', { ...base, platform: 'linux', project: true }).file).toBe('/work/project/.gemini/settings.json');
+    expect(clientLocation('codex', { ...base, platform: 'darwin' }).file).toBe('/home/ada/.codex/config.toml');
+    expect(clientLocation('codex', { ...base, env: { CODEX_HOME: '/ch' }, platform: 'linux' }).file).toBe('/ch/config.toml');
+    expect(clientLocation('codex', { ...base, platform: 'linux', project: true }).file).toBe('/work/project/.codex/config.toml');
+  });
+
+  it('Goose: ~/.config/goose/config.yaml on macOS and Linux, %APPDATA%\\Block\\goose\\config on Windows', () => {
+    expect(clientLocation('goose', { ...base, platform: 'darwin' }).file).toBe('/home/ada/.config/goose/config.yaml');
+    expect(clientLocation('goose', { ...base, env: { XDG_CONFIG_HOME: '/xdg' }, platform: 'linux' }).file).toBe('/xdg/goose/config.yaml');
+    expect(clientLocation('goose', { env: { APPDATA: 'C:\\R' }, cwd: 'C:\\work', home: 'C:\\Users\\ada', platform: 'win32' }).file).toBe('C:\\R\\Block\\goose\\config\\config.yaml');
+  });
+
+  it('knows exactly the ten clients', () => {
+    expect([...CLIENTS]).toEqual(['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf', 'cline', 'zed', 'gemini', 'codex', 'goose']);
     expect(isClientName('cursor')).toBe(true);
     expect(isClientName('claude')).toBe(false);
     expect(isClientName('__proto__')).toBe(false);
@@ -71,6 +103,20 @@ describe('buildClientEntry', () => {
       entry: { type: 'stdio', command: 'mcpkey', args: ['run', 'neon'], env: {} },
     });
     expect(buildClientEntry('vscode', neon, linux)).toEqual({ name: 'neon', via: 'run', entry: { type: 'stdio', command: 'mcpkey', args: ['run', 'neon'] } });
+  });
+
+  it('the other clients, each in its own entry shape', () => {
+    const memory = builtin('memory');
+    const run = ['run', 'memory'];
+    expect(buildClientEntry('windsurf', memory, linux).entry).toEqual({ command: 'mcpkey', args: run });
+    expect(buildClientEntry('gemini', memory, linux).entry).toEqual({ command: 'mcpkey', args: run });
+    expect(buildClientEntry('codex', memory, linux).entry).toEqual({ command: 'mcpkey', args: run });
+    expect(buildClientEntry('cline', memory, linux).entry).toEqual({ type: 'stdio', command: 'mcpkey', args: run });
+    expect(buildClientEntry('zed', memory, linux).entry).toEqual({ command: 'mcpkey', args: run, env: {} });
+    expect(buildClientEntry('goose', memory, linux).entry).toEqual({ type: 'stdio', name: 'memory', enabled: true, cmd: 'mcpkey', args: run, envs: {}, env_keys: [], timeout: 300 });
+    expect(buildSnippet('zed', [buildClientEntry('zed', memory, linux)])).toHaveProperty('context_servers.memory');
+    expect(buildSnippet('codex', [buildClientEntry('codex', memory, linux)])).toHaveProperty('mcp_servers.memory');
+    expect(buildSnippet('goose', [buildClientEntry('goose', memory, linux)])).toHaveProperty('extensions.memory');
   });
 
   it('a plain env of the entry is not copied either: mcpkey run provides it', () => {

@@ -70,3 +70,30 @@ describe('readClientFiles', () => {
     expect(result[1]!.error).toMatch(/cannot read it \(.*EACCES/);
   });
 });
+
+describe('readClientFiles in every syntax', () => {
+  it('reads Zed (both forms), Codex TOML and Goose YAML entries', async () => {
+    const zed = '{\n  // comment\n  "context_servers": {\n    "a": { "command": "mcpkey", "args": ["run", "neon"] },\n    "b": { "command": { "path": "/bin/mcpkey", "args": ["run", "linear"] } },\n  },\n}\n';
+    const codex = '[mcp_servers.db]\ncommand = "mcpkey"\nargs = ["run", "neon"]\n[mcp_servers.x]\ncommand = "uvx"\n';
+    const goose = 'extensions:\n  mem:\n    type: stdio\n    cmd: mcpkey\n    args: [run, memory]\n  developer:\n    type: builtin\n';
+    const result = await readClientFiles({
+      clients: ['zed', 'codex', 'goose'],
+      locate,
+      readFile: files({ '/home/ada/.config/zed/settings.json': zed, '/home/ada/.codex/config.toml': codex, '/home/ada/.config/goose/config.yaml': goose }),
+    });
+    expect(result.map((status) => status.servers)).toEqual([
+      [
+        { name: 'a', viaMcpkey: true, server: 'neon' },
+        { name: 'b', viaMcpkey: true, server: 'linear' },
+      ],
+      [
+        { name: 'db', viaMcpkey: true, server: 'neon' },
+        { name: 'x', viaMcpkey: false },
+      ],
+      [
+        { name: 'mem', viaMcpkey: true, server: 'memory' },
+        { name: 'developer', viaMcpkey: false },
+      ],
+    ]);
+  });
+});

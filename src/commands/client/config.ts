@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { Argument, Option, type Command } from 'commander';
@@ -6,30 +6,23 @@ import { action, examples } from '../../cli/action.js';
 import { completing } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import { removeStaleTemps, writeFileAtomic } from '../../core/atomic.js';
 import { findEntry } from '../../core/catalog/index.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
-import { backUp, pruneBackups } from '../../core/clients/backups.js';
-import {
-  buildClientEntry,
-  buildSnippet,
-  CLIENT_FORMATS,
-  CLIENTS,
-  clientLocation,
-  isClientName,
-  mergeClientFile,
-  parseClientFile,
-  renderClientFile,
-  type ClientEntry,
-  type ClientName,
-} from '../../core/clients/formats.js';
+import { serverChecker } from '../../core/clients/checks.js';
+import { openForEdit, replaceFile, showPath } from '../../core/clients/client-file.js';
+import { entryActions, openClientDocument, renderSnippet, type ClientDocument } from '../../core/clients/documents.js';
+import { buildClientEntry, buildSnippet, CLIENT_FORMATS, CLIENTS, clientLocation, isClientName, PROJECT_CLIENTS, type ClientEntry, type ClientName } from '../../core/clients/formats.js';
+import { findOnPath, isExecutable } from '../../core/run/launchers.js';
+import { mcpkeyServerOf } from '../../core/clients/status.js';
+import { commandWarning, serverWarnings, type CheckServer } from '../../core/clients/warnings.js';
 import type { Env } from '../../core/config/paths.js';
-import { ConfigError, UsageError } from '../../core/errors.js';
-import { decodeUtf8, fileProblem, readBoundedFile } from '../../core/files.js';
+import { ConfigError, NotFoundError, UsageError } from '../../core/errors.js';
 import { assertServerName, printable } from '../../core/names.js';
 
 export interface ClientConfigOptions {
   write?: boolean;
+  /** Remove the named entries from the file instead (a backup is kept, as for writes). */
+  remove?: boolean;
   file?: string;
   command?: string;
   project?: boolean;
@@ -44,6 +37,14 @@ export interface ClientConfigDeps {
   platform?: NodeJS.Platform;
   /** For tests: when the backup needs a timestamped name. */
   now?: () => Date;
+  /** Readiness of each wired server, for the warnings; none when not given. */
+  checkServer?: CheckServer;
+  /** Why readiness could not be checked (the keychain did not answer), read after the checks. */
+  checkProblem?: () => string | undefined;
+  /** Where the command the client runs resolves (on PATH, or the path itself); not checked when absent. */
+  lookupCommand?: (command: string) => Promise<string | undefined>;
+  /** This mcpkey's own executable, suggested as --command when mcpkey is not on PATH. */
+  self?: string;
 }
 
 export interface ClientServerResult {
@@ -58,26 +59,21 @@ export interface ClientServerResult {
 export interface ClientConfigResult {
   client: ClientName;
   file: string;
-  /** The top-level key the servers go under: "mcpServers", or "servers" for VS Code. */
+  /** The top-level key the servers go under: "mcpServers", "servers" (VS Code), "context_servers" (Zed), … */
   serversKey: string;
   written: boolean;
-  /** With --write: the file already said all of it, so it was left as it was (no backup either). */
+  /** The file already said all of it, so it was left as it was (no backup either). */
   unchanged?: boolean;
   servers: ClientServerResult[];
+  /** With --remove: the entries removed. */
+  removed?: string[];
   /** The object to merge into the file. */
   snippet: Record<string, unknown>;
+  /** The snippet in the file's own syntax (JSON, TOML or YAML). */
+  snippetText: string;
   /** Where the previous file was copied before it was replaced. */
   backup?: string;
   warnings: string[];
-}
-
-/** File paths are shown whole, but never with control characters. */
-function showPath(path: string): string {
-  return printable(path, Infinity);
-}
-
-function fileError(file: string, verb: string, error: unknown): ConfigError {
-  return new ConfigError(`cannot ${verb} ${showPath(file)} (${fileProblem(error)})`, `check the path and its permissions, or choose another file with --file`, 'client_config_unwritable');
 }
 
 function selectNames(names: string[], enabled: readonly string[]): string[] {
@@ -96,26 +92,45 @@ function resolveCommand(raw: string | undefined): string {
   return command;
 }
 
-/** Where writes go: through a symbolic link (dotfile managers), instead of replacing the link with a file. */
-async function targetOf(file: string): Promise<string | undefined> {
-  try {
-    return await realpath(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw fileError(file, 'read', error);
-  }
+function invalid(file: string, problem: string, comments?: boolean): ConfigError {
+  return new ConfigError(
+    `${showPath(file)} cannot be updated: ${problem}`,
+    comments
+      ? 'this client does not accept comments in its file, so mcpkey does not rewrite it: remove them, or paste the snippet (printed without --write) by hand'
+      : 'fix the file, or paste the snippet (printed without --write) by hand; mcpkey never rewrites a file it cannot parse',
+    'client_config_invalid',
+  );
 }
 
-/** The file's bytes and mode: a regular file of at most 10 MiB (a FIFO or a device is refused unread). */
-async function readExisting(file: string, target: string): Promise<{ bytes: Buffer; mode: number }> {
-  try {
-    const bytes = await readBoundedFile(target);
-    return { bytes, mode: (await stat(target)).mode & 0o777 };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTREG' || code === 'EFBIG') throw new ConfigError(`${showPath(file)} cannot be updated: ${fileProblem(error)}`, 'choose the file itself with --file', 'client_config_invalid');
-    throw fileError(file, 'read', error);
+async function parsed(client: ClientName, file: string, text: string | undefined): Promise<ClientDocument> {
+  const opened = await openClientDocument(client, text);
+  if (!opened.ok) throw invalid(file, opened.problem, opened.comments);
+  return opened.doc;
+}
+
+/** Removes named entries from the client's file: each must be there; a backup is kept. */
+async function removeEntries(client: ClientName, names: string[], file: string, deps: ClientConfigDeps, base: ClientConfigResult): Promise<ClientConfigResult> {
+  if (names.length === 0) throw new UsageError('--remove needs the names of the entries to remove', `e.g. mcpkey client config ${client} --remove neon`, 'missing_argument');
+  const chosen = [...new Set(names)];
+  const edit = await openForEdit(file, true);
+  const doc = await parsed(client, file, edit.existing?.text);
+  const absent = chosen.filter((name) => !Object.prototype.hasOwnProperty.call(doc.servers, name));
+  if (absent.length > 0) {
+    const present = Object.keys(doc.servers);
+    throw new NotFoundError(
+      `${showPath(file)} has no entry ${absent.map((name) => `"${printable(name)}"`).join(', ')}`,
+      present.length > 0 ? `its entries: ${present.map((name) => printable(name)).join(', ')}; nothing was changed` : 'it has no server entries; nothing was changed',
+      'client_entry_not_found',
+    );
   }
+  const result: ClientConfigResult = { ...base, removed: chosen };
+  for (const name of chosen) {
+    if (!mcpkeyServerOf(doc.servers[name])) result.warnings.push(`${printable(name)} was not an entry mcpkey wrote (it does not run through mcpkey); removed as asked`);
+  }
+  if (doc.losesComments) result.warnings.push(`${CLIENT_FORMATS[client].title}'s file had comments; rewriting TOML does not keep them (the backup has them)`);
+  result.backup = await replaceFile(edit, doc.edit([], chosen), deps.now ?? (() => new Date()));
+  result.written = true;
+  return result;
 }
 
 export async function configureClient(client: string, names: string[], options: ClientConfigOptions, deps: ClientConfigDeps): Promise<ClientConfigResult> {
@@ -124,80 +139,56 @@ export async function configureClient(client: string, names: string[], options: 
   }
   const platform = deps.platform ?? process.platform;
   const format = CLIENT_FORMATS[client];
-  if (options.project && client !== 'cursor') {
-    throw new UsageError('--project applies to cursor only', `${format.title} ${format.scope === 'project' ? 'always uses the current directory' : 'has no project file'}`, 'invalid_option');
+  if (options.project && !PROJECT_CLIENTS.includes(client)) {
+    throw new UsageError(`--project applies to ${PROJECT_CLIENTS.join(', ')} only`, `${format.title} ${format.scope === 'project' ? 'always uses the current directory' : 'has no project file'}`, 'invalid_option');
   }
   if (options.project && options.file) throw new UsageError('give either --project or --file, not both', 'see mcpkey client config --help', 'invalid_option');
-  const command = resolveCommand(options.command);
-
-  const entries = selectNames(names, deps.enabled).map((name) => buildClientEntry(client, findEntry(deps.catalog, name), { command, platform }));
-  const snippet = buildSnippet(client, entries);
-
-  const warnings: string[] = [];
   const location = clientLocation(client, { env: deps.env, cwd: deps.cwd, home: deps.env.HOME || deps.env.USERPROFILE || homedir(), platform, project: options.project });
   const file = options.file ? resolve(deps.cwd, options.file) : location.file;
+  const warnings: string[] = [];
   if (!options.file && location.note) warnings.push(location.note);
+  const base: ClientConfigResult = { client, file, serversKey: format.serversKey, written: false, servers: [], snippet: {}, snippetText: '', warnings };
+  if (options.remove) return removeEntries(client, names, file, deps, base);
+
+  const command = resolveCommand(options.command);
+  const selected = selectNames(names, deps.enabled).map((name) => findEntry(deps.catalog, name));
+  const entries = selected.map((entry) => buildClientEntry(client, entry, { command, platform }));
+  const snippet = buildSnippet(client, entries);
+
   if (command !== 'mcpkey' && /[\\/]/.test(command) && !isAbsolute(command)) {
     warnings.push(`--command ${command} is a relative path; ${format.title} may start servers in another directory, so an absolute path is safer`);
+  }
+  if (deps.lookupCommand) {
+    const warning = commandWarning(command, await deps.lookupCommand(command), deps.self);
+    if (warning) warnings.push(warning);
   }
   const helped = entries.filter((built) => built.via === 'headers-helper').map((built) => built.name);
   if (helped.length > 0) {
     warnings.push(`${format.title} connects to ${helped.join(', ')} itself and asks \`mcpkey oauth token NAME --json\` for the Authorization header; authorize first with \`mcpkey oauth authorize NAME\``);
   }
+  if (deps.checkServer) {
+    const found: string[] = [];
+    for (const entry of selected) found.push(...serverWarnings(format.title, entry.name, await deps.checkServer(entry)));
+    // Without the keychain every stored secret looks missing: say that once instead of wrong advice.
+    const problem = deps.checkProblem?.();
+    warnings.push(...(problem ? [`readiness not checked: ${problem}`] : found));
+  }
 
   const servers: ClientServerResult[] = entries.map(({ name, entry, via }) => ({ name, entry, via }));
-  const result: ClientConfigResult = { client, file, serversKey: format.serversKey, written: false, servers, snippet, warnings };
+  const result: ClientConfigResult = { ...base, servers, snippet, snippetText: await renderSnippet(client, snippet) };
 
-  const found = await targetOf(file);
-  const target = found ?? file;
-  // Whatever a crash left behind at the rename step goes first; it may hold other servers' tokens.
-  await removeStaleTemps(target).catch(() => undefined);
+  const edit = await openForEdit(file, options.write === true);
   if (!options.write) return result;
-
-  const existing = found ? await readExisting(file, found) : undefined;
-  const text = existing ? decodeUtf8(existing.bytes) : undefined;
-  if (existing && text === undefined) {
-    // Rewriting it would turn its other bytes into U+FFFD: someone's values, changed without a word.
-    throw new ConfigError(`${showPath(file)} cannot be updated: it is not UTF-8 text`, 'fix the file, or paste the snippet (printed without --write) by hand', 'client_config_invalid');
-  }
-  const parsed = parseClientFile(text, client);
-  if (!parsed.ok) {
-    throw new ConfigError(
-      `${showPath(file)} cannot be updated: ${parsed.problem}`,
-      parsed.comments
-        ? 'mcpkey does not rewrite a file with comments, so as not to lose them: remove them, or paste the snippet (printed without --write) by hand'
-        : 'fix the file, or paste the snippet (printed without --write) by hand; mcpkey never rewrites a file it cannot parse',
-      'client_config_invalid',
-    );
-  }
-  const merged = mergeClientFile(parsed.data, client, entries);
-  for (const server of servers) server.action = merged.actions[server.name];
-  if (existing && servers.every((server) => server.action === 'unchanged')) {
+  const doc = await parsed(client, file, edit.existing?.text);
+  const actions = entryActions(doc, entries);
+  for (const server of servers) server.action = actions[server.name];
+  if (edit.existing && servers.every((server) => server.action === 'unchanged')) {
     // Nothing to say that the file does not say already: no backup, no write, no new modification time.
     result.unchanged = true;
     return result;
   }
-
-  try {
-    if (existing) {
-      const backup = await backUp(file, existing.bytes, existing.mode, deps.now ?? (() => new Date())).catch((error: unknown) => {
-        throw fileError((error as { path?: string }).path ?? file, 'write the backup', error);
-      });
-      if (!backup) throw new ConfigError(`cannot find a free backup name next to ${showPath(file)}`, 'remove old .bak files', 'client_config_unwritable');
-      result.backup = backup;
-      await pruneBackups(file);
-      // Someone (the client itself, an editor) changed the file since we read it: stop rather than lose that.
-      const again = await readBoundedFile(target);
-      if (!again.equals(existing.bytes)) {
-        throw new ConfigError(`${showPath(file)} changed while mcpkey was updating it`, 'nothing was written; run the command again', 'client_config_changed');
-      }
-    }
-    // Not mcpkey's folder (a project, ~/.cursor): its permissions stay as they are; missing directories are created.
-    await writeFileAtomic(target, renderClientFile(merged.data), { mode: existing?.mode ?? 0o600, privateDir: false });
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw fileError(file, 'write', error);
-  }
+  if (doc.losesComments) warnings.push(`${format.title}'s file had comments; rewriting TOML does not keep them (the backup has them)`);
+  result.backup = await replaceFile(edit, doc.edit(entries, []), deps.now ?? (() => new Date()));
   result.written = true;
   return result;
 }
@@ -205,6 +196,13 @@ export async function configureClient(client: string, names: string[], options: 
 export function printClientConfig(result: ClientConfigResult, printer: Printer): void {
   const format = CLIENT_FORMATS[result.client];
   for (const warning of result.warnings) printer.warn(warning);
+  if (result.removed) {
+    printer.success(`${showPath(result.file)}: removed ${result.removed.join(', ')}`);
+    if (!printer.tty) printer.note(`Updated ${showPath(result.file)}: removed ${result.removed.join(', ')}`);
+    if (result.backup) printer.note(`The previous file is in ${showPath(result.backup)}`);
+    printer.note(`Restart ${format.title} (or reload its MCP servers) to stop them.`);
+    return;
+  }
   if (result.unchanged) {
     const names = result.servers.map((server) => server.name).join(', ');
     printer.success(`${showPath(result.file)}: already up to date (${names})`);
@@ -212,7 +210,7 @@ export function printClientConfig(result: ClientConfigResult, printer: Printer):
     return;
   }
   if (!result.written) {
-    printer.json(result.snippet);
+    printer.raw(result.snippetText);
     printer.note(`Merge this into ${showPath(result.file)} under "${result.serversKey}", or run again with --write to do it.`);
     return;
   }
@@ -225,36 +223,55 @@ export function printClientConfig(result: ClientConfigResult, printer: Printer):
   printer.note(`Restart ${format.title} (or reload its MCP servers) to use them.`);
 }
 
+/** This mcpkey's executable (bin/mcpkey.js), when it can be run by path. */
+async function ownExecutable(): Promise<string | undefined> {
+  const script = process.argv[1];
+  return script ? realpath(script).catch(() => undefined) : undefined;
+}
+
 export function registerConfig(parent: Command, runtime: Runtime): void {
   parent
     .command('config')
     .description("print (or, with --write, merge) an MCP client's entries that run servers through mcpkey; no secret goes into the file")
     .addArgument(new Argument('<client>', 'the MCP client').choices([...CLIENTS]))
-    .addArgument(completing(new Argument('[name...]', 'servers to add (default: the enabled ones)'), 'server'))
+    .addArgument(completing(new Argument('[name...]', 'servers to add or remove (default: the enabled ones)'), 'server'))
     .option('--write', "merge the entries into the client's file (a backup of it is kept)")
+    .option('--remove', "remove the named entries from the client's file (a backup of it is kept)")
     .addOption(completing(new Option('--file <path>', "the client's file (default: where the client reads it)"), 'file'))
     .option('--command <path>', 'the mcpkey executable the client runs (default: mcpkey, from its PATH)')
-    .option('--project', "cursor: the project's .cursor/mcp.json instead of ~/.cursor/mcp.json")
+    .option('--project', `the project's file instead of the user's (${PROJECT_CLIENTS.join(', ')})`)
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      `\nFiles: claude-desktop ~/Library/Application Support/Claude/claude_desktop_config.json (macOS),
-%APPDATA%\\Claude\\claude_desktop_config.json (Windows), ~/.config/Claude/… (Linux, unofficial builds);
-claude-code ./.mcp.json; cursor ~/.cursor/mcp.json (--project: ./.cursor/mcp.json); vscode ./.vscode/mcp.json.
-A file that does not parse as JSON (comments included) is never rewritten: exit code 6.${examples(
+      `\nFiles (Linux and macOS; see the README for Windows): claude-desktop ~/Library/Application Support/Claude/
+claude_desktop_config.json (macOS), ~/.config/Claude/… (Linux, unofficial builds); claude-code ./.mcp.json;
+cursor ~/.cursor/mcp.json; vscode ./.vscode/mcp.json; windsurf ~/.codeium/windsurf/mcp_config.json;
+cline ~/.cline/data/settings/cline_mcp_settings.json; zed ~/.config/zed/settings.json; gemini ~/.gemini/settings.json;
+codex ~/.codex/config.toml; goose ~/.config/goose/config.yaml. --project: ./.cursor/mcp.json, ./.gemini/settings.json,
+./.zed/settings.json, ./.codex/config.toml. A file mcpkey cannot parse is never rewritten: exit code 6.${examples(
         'mcpkey client config claude-desktop',
         'mcpkey client config cursor neon linear --write',
-        'mcpkey client config claude-code --write --command "$(command -v mcpkey)"',
+        'mcpkey client config codex neon --write --command "$(command -v mcpkey)"',
+        'mcpkey client config zed --remove neon',
         'mcpkey client config vscode --json',
       )}`,
     )
     .action(
       action<ClientConfigOptions>(runtime, async (ctx, [client, ...names], options) => {
+        const resolver = options.remove ? undefined : await ctx.resolver();
         const result = await configureClient(client!, names, options, {
           catalog: await ctx.catalog(),
           enabled: (await ctx.config()).enabled,
           cwd: runtime.cwd,
           env: runtime.env,
+          ...(resolver
+            ? {
+                checkServer: serverChecker(resolver, ctx.grants, (await ctx.envFile())?.path),
+                checkProblem: () => resolver.keychainError?.message,
+                lookupCommand: async (command: string) => findOnPath(command, { PATH: runtime.env.PATH, PATHEXT: runtime.env.PATHEXT, platform: process.platform }, isExecutable),
+                self: await ownExecutable(),
+              }
+            : {}),
         });
         if (options.json) ctx.printer.json(result);
         else printClientConfig(result, ctx.printer);

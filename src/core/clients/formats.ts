@@ -1,78 +1,72 @@
 /**
- * How MCP clients (Claude Desktop, Claude Code, Cursor, VS Code) describe their servers, where they
- * keep that description, and how mcpkey's entries are merged into it. Pure: no file system, no terminal.
+ * How MCP clients describe their servers: the file syntax, the key that holds the servers, and the
+ * shape of one entry. Where the files are: locations.ts; reading and editing them: documents.ts.
+ * Pure: no file system, no terminal.
  *
  * Every entry mcpkey writes calls `mcpkey run NAME` (or, for Claude Code and a remote OAuth server,
  * `mcpkey oauth token NAME --json` as a headers helper), so no secret value ever lands in a client's file.
  */
-import { posix, win32 } from 'node:path';
 import { requiredSecrets, usesOAuth } from '../auth/classify.js';
 import type { ResolvedEntry } from '../catalog/types.js';
-import type { Env } from '../config/paths.js';
-import { parseJsonText } from '../json-text.js';
 
-export const CLIENTS = ['claude-desktop', 'claude-code', 'cursor', 'vscode'] as const;
+export { clientLocation, PROJECT_CLIENTS, type ClientLocation, type LocateOptions } from './locations.js';
+export { findComment, mergeClientFile, parseClientFile, renderClientFile, type MergeResult, type ParsedClientFile } from './json-file.js';
+
+export const CLIENTS = ['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf', 'cline', 'zed', 'gemini', 'codex', 'goose'] as const;
 export type ClientName = (typeof CLIENTS)[number];
 
 export function isClientName(name: string): name is ClientName {
   return (CLIENTS as readonly string[]).includes(name);
 }
 
+/** json: strict JSON (comments are refused); jsonc: JSON with comments, edited in place; toml; yaml. */
+export type FileSyntax = 'json' | 'jsonc' | 'toml' | 'yaml';
+
 export interface ClientFormat {
   name: ClientName;
   title: string;
   /** The top-level key of the client's file that maps server names to entries. */
-  serversKey: 'mcpServers' | 'servers';
+  serversKey: 'mcpServers' | 'servers' | 'context_servers' | 'mcp_servers' | 'extensions';
+  syntax: FileSyntax;
   /** user: one file per user; project: a file in the current directory. */
   scope: 'user' | 'project';
 }
 
+const format = (name: ClientName, title: string, serversKey: ClientFormat['serversKey'], syntax: FileSyntax, scope: ClientFormat['scope'] = 'user'): ClientFormat => ({
+  name,
+  title,
+  serversKey,
+  syntax,
+  scope,
+});
+
+// Sources of each format (file syntax, servers key, entry fields); the locations are in locations.ts.
 export const CLIENT_FORMATS: Readonly<Record<ClientName, ClientFormat>> = {
-  'claude-desktop': { name: 'claude-desktop', title: 'Claude Desktop', serversKey: 'mcpServers', scope: 'user' },
-  'claude-code': { name: 'claude-code', title: 'Claude Code', serversKey: 'mcpServers', scope: 'project' },
-  cursor: { name: 'cursor', title: 'Cursor', serversKey: 'mcpServers', scope: 'user' },
-  // VS Code's own format uses "servers", not "mcpServers".
-  vscode: { name: 'vscode', title: 'VS Code', serversKey: 'servers', scope: 'project' },
+  'claude-desktop': format('claude-desktop', 'Claude Desktop', 'mcpServers', 'json'),
+  'claude-code': format('claude-code', 'Claude Code', 'mcpServers', 'json', 'project'),
+  cursor: format('cursor', 'Cursor', 'mcpServers', 'json'),
+  // code.visualstudio.com/docs/copilot/customization/mcp-servers: "servers", not "mcpServers"; VS Code
+  // reads its JSON files with comments, so a commented file is edited in place, comments kept.
+  vscode: format('vscode', 'VS Code', 'servers', 'jsonc', 'project'),
+  // docs.windsurf.com/windsurf/cascade/mcp: "the same schema as the config file for Claude Desktop".
+  windsurf: format('windsurf', 'Windsurf', 'mcpServers', 'json'),
+  // docs.cline.bot/mcp/configuring-mcp-servers and cline/cline src/services/mcp/schemas.ts: mcpServers of
+  // {type?: "stdio", command, args, env, disabled, autoApprove}; read with JSON.parse (no comments).
+  cline: format('cline', 'Cline', 'mcpServers', 'json'),
+  // zed.dev/docs/ai/mcp: "context_servers" of {command, args, env} in settings.json, which is JSON with
+  // comments (zed.dev/docs/configuring-zed).
+  zed: format('zed', 'Zed', 'context_servers', 'jsonc'),
+  // geminicli.com/docs/tools/mcp-server: "mcpServers" of {command, args, env, cwd, timeout, trust} in
+  // settings.json, which Gemini CLI reads with strip-json-comments (google-gemini/gemini-cli
+  // packages/cli/src/config/settings.ts).
+  gemini: format('gemini', 'Gemini CLI', 'mcpServers', 'jsonc'),
+  // developers.openai.com/codex/config-reference and openai/codex docs/config.md: TOML tables
+  // [mcp_servers.NAME] with command, args, env.
+  codex: format('codex', 'Codex CLI', 'mcp_servers', 'toml'),
+  // block.github.io/goose/docs/guides/config-files: YAML "extensions" map; a local server is
+  // {type: stdio, name, enabled, cmd, args, envs, env_keys, timeout}.
+  goose: format('goose', 'Goose', 'extensions', 'yaml'),
 };
-
-export interface LocateOptions {
-  env: Env;
-  cwd: string;
-  home: string;
-  platform: NodeJS.Platform;
-  /** Cursor only: the project's `.cursor/mcp.json` instead of the global `~/.cursor/mcp.json`. */
-  project?: boolean;
-}
-
-export interface ClientLocation {
-  file: string;
-  /** Set when the location is not one the client documents. */
-  note?: string;
-}
-
-/** Where a client reads its MCP servers from, by default. */
-export function clientLocation(client: ClientName, options: LocateOptions): ClientLocation {
-  const path = options.platform === 'win32' ? win32 : posix;
-  const { env, home, cwd } = options;
-  switch (client) {
-    case 'claude-desktop':
-      if (options.platform === 'darwin') return { file: path.join(home, 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json') };
-      if (options.platform === 'win32') return { file: path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'Claude', 'claude_desktop_config.json') };
-      // There is no official Claude Desktop for Linux. Community builds keep their data in the Electron
-      // user-data directory, $XDG_CONFIG_HOME/Claude (~/.config/Claude); unverified, hence the note.
-      return {
-        file: path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'Claude', 'claude_desktop_config.json'),
-        note: 'Claude Desktop has no official Linux build; this is where unofficial builds read their config (use --file if yours differs)',
-      };
-    case 'claude-code':
-      // Project scope: `.mcp.json` at the project root, meant to be committed and shared.
-      return { file: path.resolve(cwd, '.mcp.json') };
-    case 'cursor':
-      return options.project ? { file: path.resolve(cwd, '.cursor', 'mcp.json') } : { file: path.join(home, '.cursor', 'mcp.json') };
-    case 'vscode':
-      return { file: path.resolve(cwd, '.vscode', 'mcp.json') };
-  }
-}
 
 /** A client's entry for one server: a JSON object in that client's format. */
 export type ClientEntry = Record<string, unknown>;
@@ -136,12 +130,21 @@ export function buildClientEntry(client: ClientName, entry: ResolvedEntry, optio
   switch (client) {
     case 'claude-desktop':
     case 'cursor':
+    case 'windsurf':
+    case 'gemini':
+    case 'codex':
       return { name, via: 'run', entry: { command: options.command, args } };
     case 'claude-code':
       // The shape `claude mcp add --scope project` writes.
       return { name, via: 'run', entry: { type: 'stdio', command: options.command, args, env: {} } };
     case 'vscode':
+    case 'cline':
       return { name, via: 'run', entry: { type: 'stdio', command: options.command, args } };
+    case 'zed':
+      return { name, via: 'run', entry: { command: options.command, args, env: {} } };
+    case 'goose':
+      // Goose's entry names its extension again and says how long a tool call may take (its default, 300 s).
+      return { name, via: 'run', entry: { type: 'stdio', name, enabled: true, cmd: options.command, args, envs: {}, env_keys: [], timeout: 300 } };
   }
 }
 
@@ -152,88 +155,3 @@ export function buildSnippet(client: ClientName, entries: readonly BuiltEntry[])
   return { [CLIENT_FORMATS[client].serversKey]: servers };
 }
 
-export type ParsedClientFile = { ok: true; data: Record<string, unknown> } | { ok: false; problem: string; comments?: boolean };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * The line of the first `//` or `/* … *\/` comment outside a string, if any. VS Code (and others) accept
- * JSON with comments; mcpkey does not rewrite such a file, because writing it back would drop them.
- */
-export function findComment(text: string): number | undefined {
-  let line = 1;
-  let inString = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (c === '\n') line += 1;
-    if (inString) {
-      if (c === '\\') i += 1;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) return line;
-  }
-  return undefined;
-}
-
-/**
- * Parses a client's file. A missing file is `undefined` text and means `{}`; so does an empty one (it
- * holds nothing to lose). Anything else must be a JSON object whose servers key, if present, is an object.
- */
-export function parseClientFile(text: string | undefined, client: ClientName): ParsedClientFile {
-  const body = (text ?? '').replace(/^\uFEFF/, '');
-  if (body.trim() === '') return { ok: true, data: {} };
-  // Not JSON.parse's own message: it quotes the text around the fault, perhaps another server's token.
-  const parsed = parseJsonText(body);
-  if (!parsed.ok) {
-    const line = findComment(body);
-    if (line !== undefined) return { ok: false, comments: true, problem: `it has comments (line ${line}), which JSON does not allow` };
-    return { ok: false, problem: `it is ${parsed.problem}` };
-  }
-  const data = parsed.value;
-  if (!isObject(data)) return { ok: false, problem: 'it is not a JSON object' };
-  const key = CLIENT_FORMATS[client].serversKey;
-  if (data[key] !== undefined && !isObject(data[key])) return { ok: false, problem: `"${key}" is not an object` };
-  return { ok: true, data };
-}
-
-export interface MergeResult {
-  data: Record<string, unknown>;
-  /** unchanged: the file already had exactly this entry. */
-  actions: Record<string, 'added' | 'replaced' | 'unchanged'>;
-}
-
-/** Equal as JSON values, whatever the order of their keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && sameJson(a[key], b[key]));
-  }
-  return a === b;
-}
-
-/**
- * Merges our entries under the client's servers key. Every other key and every other server stays as
- * it was, in its place; an entry of the same name is replaced in place.
- */
-export function mergeClientFile(existing: Record<string, unknown>, client: ClientName, entries: readonly BuiltEntry[]): MergeResult {
-  const key = CLIENT_FORMATS[client].serversKey;
-  const current = isObject(existing[key]) ? existing[key] : {};
-  const servers: Record<string, unknown> = { ...current };
-  const actions: MergeResult['actions'] = {};
-  for (const built of entries) {
-    const had = Object.prototype.hasOwnProperty.call(current, built.name);
-    actions[built.name] = !had ? 'added' : sameJson(current[built.name], built.entry) ? 'unchanged' : 'replaced';
-    servers[built.name] = built.entry;
-  }
-  return { data: { ...existing, [key]: servers }, actions };
-}
-
-/** How mcpkey writes a client's file: two-space indentation and a final newline. */
-export function renderClientFile(data: Record<string, unknown>): string {
-  return `${JSON.stringify(data, null, 2)}\n`;
-}

@@ -5,7 +5,10 @@
 import { homedir } from 'node:os';
 import { posix, win32 } from 'node:path';
 import { decodeUtf8, fileProblem, readBoundedFile } from '../files.js';
-import { CLIENT_FORMATS, CLIENTS, clientLocation, parseClientFile, type ClientName, type LocateOptions } from './formats.js';
+import { openClientDocument } from './documents.js';
+import { CLIENTS, clientLocation, type ClientName, type LocateOptions } from './formats.js';
+
+export type { ClientName, LocateOptions };
 
 export interface ClientServerRef {
   /** The entry's name in the client's file. */
@@ -58,19 +61,21 @@ function shellWords(line: string): string[] {
 /** The mcpkey server an entry of a client's file runs, if it runs one through mcpkey. */
 export function mcpkeyServerOf(entry: unknown): string | undefined {
   if (!isObject(entry)) return undefined;
+  // Zed's older form nests the command: {"command": {"path", "args"}}; Goose names it "cmd".
+  const nested = isObject(entry.command) ? entry.command : undefined;
+  const command = nested ? nested.path : (entry.command ?? entry.cmd);
+  const args = nested ? nested.args : entry.args;
   const words: string[] = [];
-  if (typeof entry.command === 'string') words.push(entry.command);
-  if (Array.isArray(entry.args)) words.push(...entry.args.filter((arg): arg is string => typeof arg === 'string'));
+  if (typeof command === 'string') words.push(command);
+  if (Array.isArray(args)) words.push(...args.filter((arg): arg is string => typeof arg === 'string'));
   const fromCommand = serverOfWords(words);
   if (fromCommand) return fromCommand;
   if (typeof entry.headersHelper === 'string') return serverOfWords(shellWords(entry.headersHelper));
   return undefined;
 }
 
-/** The server entries of a client's parsed file, in file order. */
-export function serversOf(client: ClientName, data: Record<string, unknown>): ClientServerRef[] {
-  const servers = data[CLIENT_FORMATS[client].serversKey];
-  if (!isObject(servers)) return [];
+/** The server entries of a client's file (its servers key), in file order. */
+export function serversOf(servers: Record<string, unknown>): ClientServerRef[] {
   return Object.entries(servers).map(([name, entry]) => {
     const server = mcpkeyServerOf(entry);
     return server ? { name, viaMcpkey: true, server } : { name, viaMcpkey: false };
@@ -101,9 +106,9 @@ export async function readClientFile(client: ClientName, file: string, readFile:
     return { client, file, exists: true, error: `cannot read it (${problem})`, servers: [] };
   }
   if (text === undefined) return { client, file, exists: false, servers: [] };
-  const parsed = parseClientFile(text, client);
-  if (!parsed.ok) return { client, file, exists: true, error: `cannot parse it: ${parsed.problem}`, servers: [] };
-  return { client, file, exists: true, servers: serversOf(client, parsed.data) };
+  const opened = await openClientDocument(client, text);
+  if (!opened.ok) return { client, file, exists: true, error: `cannot parse it: ${opened.problem}`, servers: [] };
+  return { client, file, exists: true, servers: serversOf(opened.doc.servers) };
 }
 
 /**
