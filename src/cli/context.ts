@@ -3,6 +3,7 @@ import { mergeCatalog } from '../core/catalog/index.js';
 import type { ResolvedEntry } from '../core/catalog/types.js';
 import { configFile } from '../core/config/paths.js';
 import { loadConfig, updateConfig, type ConfigData } from '../core/config/store.js';
+import { ConfigError } from '../core/errors.js';
 import { loadEnvFile, locateEnvFile, type EnvFile } from '../core/secrets/env-file.js';
 import { createOsKeychain, keychainService, type KeychainStore } from '../core/secrets/keychain.js';
 import { SecretResolver } from '../core/secrets/resolve.js';
@@ -28,8 +29,13 @@ export interface Context {
   grants: OAuthStore;
   /** Where cross-process locks live. */
   stateDir: string;
+  /** The config file; a file that cannot be read fails (exit 6): commands that need it, or write it, stop there. */
   config(): Promise<ConfigData>;
   updateConfig<T>(mutate: (config: ConfigData) => T | Promise<T>): Promise<T>;
+  /**
+   * The merged catalog. When the config file cannot be read, the built-in catalog, with one warning:
+   * `secret get` and `run` do not need the file, and env-only CI must not break on it.
+   */
   catalog(): Promise<ResolvedEntry[]>;
   envFile(): Promise<EnvFile | undefined>;
   resolver(): Promise<SecretResolver>;
@@ -40,6 +46,7 @@ export function createContext(runtime: Runtime, options: GlobalOptions): Context
   const interactive = isInteractive(runtime);
   const file = configFile(runtime.env);
   let configPromise: Promise<ConfigData> | undefined;
+  let catalogPromise: Promise<ResolvedEntry[]> | undefined;
   let envFilePromise: Promise<EnvFile | undefined> | undefined;
   let resolverPromise: Promise<SecretResolver> | undefined;
 
@@ -55,7 +62,15 @@ export function createContext(runtime: Runtime, options: GlobalOptions): Context
     stateDir: dirname(file),
     config: () => (configPromise ??= loadConfig(file)),
     updateConfig: (mutate) => updateConfig(file, mutate),
-    catalog: async () => mergeCatalog((await context.config()).servers),
+    catalog: () =>
+      (catalogPromise ??= context.config().then(
+        (config) => mergeCatalog(config.servers),
+        (error: unknown) => {
+          if (!(error instanceof ConfigError)) throw error;
+          printer.warn(`${error.message}; using the built-in catalog only until it is fixed or moved away`);
+          return mergeCatalog({});
+        },
+      )),
     envFile: () =>
       (envFilePromise ??= loadEnvFile(locateEnvFile(runtime.cwd, runtime.env, options.envFile)).then((loaded) => {
         for (const warning of loaded?.warnings ?? []) printer.warn(warning);

@@ -84,7 +84,8 @@ describe('bad input', () => {
   it('unknown options and commands are usage errors', async () => {
     expectCleanError(await sandbox.run(['secret', 'list', '--bogus']), 2, /unknown option '--bogus'.*mcpkey secret list --help/);
     expectCleanError(await sandbox.run(['sever', 'list']), 2, /unknown command 'sever'/);
-    expectCleanError(await sandbox.run(['completion', 'tcsh']), 2, /tcsh/);
+    // The refused value is not echoed, not even in the help command of the hint.
+    expectCleanError(await sandbox.run(['completion', 'tcsh']), 2, /invalid for argument 'shell'\. Allowed choices are .*mcpkey completion --help`$/);
   });
 
   it('errors are JSON on stderr when --json was asked for', async () => {

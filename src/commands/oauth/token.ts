@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { action, examples } from '../../cli/action.js';
 import { serverArgument } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
+import { classify, requiredSecrets, usesOAuth } from '../../core/auth/classify.js';
+import { findEntry } from '../../core/catalog/index.js';
+import type { ResolvedEntry } from '../../core/catalog/types.js';
 import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
 
@@ -13,6 +16,25 @@ export function formatToken(accessToken: string, format: TokenFormat): string {
   return accessToken;
 }
 
+/**
+ * The entry whose token is asked for: an unknown name is exit 3 (with the name meant), an entry that
+ * does not authorize with OAuth exit 2, saying what it uses instead (as `oauth authorize` does).
+ */
+export function tokenEntry(catalog: readonly ResolvedEntry[], name: string): ResolvedEntry {
+  const entry = findEntry(catalog, assertServerName(name));
+  if (usesOAuth(entry)) return entry;
+  const secrets = requiredSecrets(entry);
+  if (classify(entry) === 'api-key') {
+    const names = secrets.map((secret) => secret.name);
+    throw new UsageError(
+      `${entry.name} does not use OAuth: it authorizes with ${names.length === 1 ? 'an API key' : 'API keys'} (${names.join(', ')})`,
+      `print ${names.length === 1 ? 'it' : 'one'} with \`mcpkey secret get ${names[0]}\``,
+      'not_oauth',
+    );
+  }
+  throw new UsageError(`${entry.name} does not use OAuth: it needs no credentials`, `run it with \`mcpkey run ${entry.name}\``, 'not_oauth');
+}
+
 export function registerToken(parent: Command, runtime: Runtime): void {
   parent
     .command('token')
@@ -20,12 +42,16 @@ export function registerToken(parent: Command, runtime: Runtime): void {
     .addArgument(serverArgument())
     .option('--header', 'print "Authorization: Bearer <token>"')
     .option('--json', 'print {"Authorization":"Bearer <token>"} (for MCP clients\' headers helpers)')
-    .addHelpText('after', examples('mcpkey oauth token linear', 'curl -H "$(mcpkey oauth token linear --header)" https://mcp.linear.app/mcp'))
+    .addHelpText(
+      'after',
+      `\nAn unknown server exits 3; a server that does not use OAuth exits 2.${examples('mcpkey oauth token linear', 'curl -H "$(mcpkey oauth token linear --header)" https://mcp.linear.app/mcp')}`,
+    )
     .action(
       action<{ header?: boolean; json?: boolean }>(runtime, async (ctx, [name], options) => {
         if (options.header && options.json) throw new UsageError('--header and --json exclude each other', 'choose one', 'invalid_option');
         const { validGrant } = await import('../../core/oauth/tokens.js');
-        const grant = await validGrant(assertServerName(name!), { store: ctx.grants, lockDir: ctx.stateDir });
+        const entry = tokenEntry(await ctx.catalog(), name!);
+        const grant = await validGrant(entry.name, { store: ctx.grants, lockDir: ctx.stateDir });
         // Like `secret get`, the one place a token is printed: asked for by name.
         runtime.stdout.write(`${formatToken(grant.accessToken, options.header ? 'header' : options.json ? 'json' : 'token')}\n`);
       }),

@@ -4,7 +4,8 @@ import { secretArgument } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { NotFoundError } from '../../core/errors.js';
-import { parseSecretName } from '../../core/names.js';
+import type { ResolvedEntry } from '../../core/catalog/types.js';
+import { meantSecret, parseSecretNameFor } from '../../core/suggest.js';
 import type { KeychainStore } from '../../core/secrets/keychain.js';
 import type { FoundSecret, SecretResolver } from '../../core/secrets/resolve.js';
 
@@ -14,13 +15,18 @@ export interface DeleteSecretResult {
   stillApplies?: FoundSecret;
 }
 
-export async function deleteSecret(name: string, deps: { keychain: KeychainStore; resolver: SecretResolver }): Promise<DeleteSecretResult> {
-  parseSecretName(name);
+export async function deleteSecret(
+  name: string,
+  deps: { keychain: KeychainStore; resolver: SecretResolver; catalog: readonly ResolvedEntry[] },
+): Promise<DeleteSecretResult> {
+  parseSecretNameFor(name, deps.catalog, 'mcpkey secret delete');
   const stillApplies = deps.resolver.fromEnv(name) ?? deps.resolver.fromEnvFile(name);
   const deleted = await deps.keychain.delete(name);
   if (!deleted) {
     const where = stillApplies ? ` (it comes from ${stillApplies.source === 'env' ? `the environment variable ${stillApplies.foundAs}` : `the env file key ${stillApplies.foundAs}`}; remove it there)` : '';
-    throw new NotFoundError(`secret ${name} is not in the keychain${where}`, 'run `mcpkey secret list` to see what is stored', 'secret_not_found');
+    const meant = stillApplies ? undefined : meantSecret(name, deps.catalog);
+    const hint = meant ? `did you mean \`mcpkey secret delete ${meant}\`? (\`mcpkey secret list\` shows what is stored)` : 'run `mcpkey secret list` to see what is stored';
+    throw new NotFoundError(`secret ${name} is not in the keychain${where}`, hint, 'secret_not_found');
   }
   return { name, ...(stillApplies ? { stillApplies } : {}) };
 }
@@ -44,7 +50,7 @@ export function registerDelete(parent: Command, runtime: Runtime): void {
     .addHelpText('after', examples('mcpkey secret delete neon.api_key'))
     .action(
       action(runtime, async (ctx, [name]) => {
-        printDeleteSecret(await deleteSecret(name!, { keychain: ctx.keychain, resolver: await ctx.resolver() }), ctx.printer);
+        printDeleteSecret(await deleteSecret(name!, { keychain: ctx.keychain, resolver: await ctx.resolver(), catalog: await ctx.catalog() }), ctx.printer);
       }),
     );
 }

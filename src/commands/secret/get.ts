@@ -3,16 +3,20 @@ import { action, examples } from '../../cli/action.js';
 import { secretArgument } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
 import { NotFoundError } from '../../core/errors.js';
-import { parseSecretName } from '../../core/names.js';
+import type { ResolvedEntry } from '../../core/catalog/types.js';
+import { meantSecret, parseSecretNameFor } from '../../core/suggest.js';
 import type { FoundSecret, SecretResolver } from '../../core/secrets/resolve.js';
 
-export async function getSecret(name: string, deps: { resolver: SecretResolver }): Promise<FoundSecret> {
-  parseSecretName(name);
+export async function getSecret(name: string, deps: { resolver: SecretResolver; catalog: readonly ResolvedEntry[] }): Promise<FoundSecret> {
+  parseSecretNameFor(name, deps.catalog, 'mcpkey secret get');
   const found = await deps.resolver.resolve(name);
   if (found) return found;
   // Not in env or file, and the keychain could not be asked: say that, not "not found".
   if (deps.resolver.keychainError) throw deps.resolver.keychainError;
-  throw new NotFoundError(`secret ${name} is not set`, `set it with: mcpkey secret set ${name}`, 'secret_not_found');
+  // `neon.apikey`: the name meant, never the typo again.
+  const meant = meantSecret(name, deps.catalog);
+  const hint = meant ? `did you mean \`mcpkey secret get ${meant}\`?` : `set it with: mcpkey secret set ${name}`;
+  throw new NotFoundError(`secret ${name} is not set`, hint, 'secret_not_found');
 }
 
 export function registerGet(parent: Command, runtime: Runtime): void {
@@ -23,7 +27,7 @@ export function registerGet(parent: Command, runtime: Runtime): void {
     .addHelpText('after', examples('mcpkey secret get neon.api_key', 'export NEON_API_KEY="$(mcpkey secret get neon.api_key)"'))
     .action(
       action(runtime, async (ctx, [name]) => {
-        const found = await getSecret(name!, { resolver: await ctx.resolver() });
+        const found = await getSecret(name!, { resolver: await ctx.resolver(), catalog: await ctx.catalog() });
         // The one place a value is printed; exactly one newline, which `secret set` strips again. To a
         // pipe byte for byte; on a terminal its control characters are shown escaped, never acted on.
         ctx.printer.raw(found.value);

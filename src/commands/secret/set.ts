@@ -7,7 +7,9 @@ import type { Printer } from '../../cli/output.js';
 import type { Prompts } from '../../cli/prompts.js';
 import { UsageError } from '../../core/errors.js';
 import { formatSize, SECRET_VALUE_LIMIT } from '../../core/limits.js';
+import type { ResolvedEntry } from '../../core/catalog/types.js';
 import { parseSecretName } from '../../core/names.js';
+import { parseSecretNameFor, unreadSecret, type UnreadSecret } from '../../core/suggest.js';
 import type { KeychainStore } from '../../core/secrets/keychain.js';
 import type { SecretResolver, SecretSource } from '../../core/secrets/resolve.js';
 import { assertStorableValue, decodeValue } from '../../core/secrets/value.js';
@@ -20,6 +22,15 @@ export interface SetSecretDeps {
   readStdin: ((limit: number) => Promise<Buffer | undefined>) | undefined;
   warn: (text: string) => void;
   tty: boolean;
+  /** The merged catalog: a name that no entry reads is most likely a mistake. */
+  catalog: readonly ResolvedEntry[];
+  /** Someone at a terminal, who can be stopped and shown the name meant (scripts get a warning instead). */
+  interactive: boolean;
+}
+
+export interface SetSecretOptions {
+  /** Store a name that no catalog entry reads without a question. */
+  force?: boolean;
 }
 
 export interface SetSecretResult {
@@ -27,12 +38,27 @@ export interface SetSecretResult {
   replaced: boolean;
   /** A higher-priority source that will still win over the keychain value. */
   shadowedBy?: { source: SecretSource; as?: string };
+  warnings: string[];
+}
+
+/** What to do instead of storing a name no entry reads. */
+function unreadHint(name: string, unread: UnreadSecret): string {
+  if (unread.meant) return `did you mean \`mcpkey secret set ${unread.meant}\`?`;
+  if (unread.instead) return `authorize it with \`${unread.instead}\``;
+  const { server, key } = parseSecretName(name);
+  return `add the server first: \`mcpkey server add ${server} --secret ${key} …\``;
 }
 
 /** `NAME=VALUE` from the argument; otherwise stdin when piped; otherwise a hidden prompt. */
-export async function setSecret(spec: string, deps: SetSecretDeps): Promise<SetSecretResult> {
+export async function setSecret(spec: string, deps: SetSecretDeps, options: SetSecretOptions = {}): Promise<SetSecretResult> {
   const eq = spec.indexOf('=');
-  const { name } = parseSecretName(eq === -1 ? spec : spec.slice(0, eq));
+  const { name } = parseSecretNameFor(eq === -1 ? spec : spec.slice(0, eq), deps.catalog, 'mcpkey secret set');
+  // A name no entry reads (`neon.apikey`) would be stored and never used. At a terminal: stopped before
+  // the value is asked for; from a script: stored, with a warning (a script must not break on it).
+  const unread = options.force ? undefined : unreadSecret(name, deps.catalog);
+  if (unread && deps.interactive) {
+    throw new UsageError(unread.problem, `${unreadHint(name, unread)} (--force stores ${name} as it is)`, 'unread_secret');
+  }
   let value: string;
   if (eq !== -1) {
     value = spec.slice(eq + 1);
@@ -55,7 +81,8 @@ export async function setSecret(spec: string, deps: SetSecretDeps): Promise<SetS
   const replaced = (await deps.keychain.get(name)) !== undefined;
   await deps.keychain.set(name, value);
   const shadow = deps.resolver.fromEnv(name) ?? deps.resolver.fromEnvFile(name);
-  return { name, replaced, ...(shadow ? { shadowedBy: { source: shadow.source, as: shadow.foundAs } } : {}) };
+  const warnings = unread ? [`${unread.problem}; stored it anyway — ${unreadHint(name, unread)}`] : [];
+  return { name, replaced, ...(shadow ? { shadowedBy: { source: shadow.source, as: shadow.foundAs } } : {}), warnings };
 }
 
 export function printSetSecret(result: SetSecretResult, printer: Printer): void {
@@ -64,6 +91,7 @@ export function printSetSecret(result: SetSecretResult, printer: Printer): void 
     const where = result.shadowedBy.source === 'env' ? `the environment variable ${result.shadowedBy.as}` : `${result.shadowedBy.as} in the env file`;
     printer.warn(`${where} takes precedence over the keychain value of ${result.name}`);
   }
+  for (const warning of result.warnings) printer.warn(warning);
 }
 
 export function registerSet(parent: Command, runtime: Runtime): void {
@@ -71,16 +99,18 @@ export function registerSet(parent: Command, runtime: Runtime): void {
     .command('set')
     .description('store a secret in the OS keychain (value from NAME=VALUE, a pipe, or a hidden prompt)')
     .addArgument(secretArgument('<name[=value]>'))
+    .option('--force', 'store a name that no catalog entry reads (at a terminal it is refused without this)')
     .addHelpText(
       'after',
-      examples(
+      `\nA name no server in the catalog reads is refused at a terminal (unless --force) and stored with a warning otherwise.${examples(
         'mcpkey secret set neon.api_key                      # hidden prompt',
         'printf %s "$NEON_API_KEY" | mcpkey secret set neon.api_key',
         'mcpkey secret set github.personal_access_token < token.txt',
-      ),
+        'mcpkey secret set acme.api_key --force              # before `mcpkey server add acme`',
+      )}`,
     )
     .action(
-      action(runtime, async (ctx: Context, [spec]) => {
+      action<SetSecretOptions>(runtime, async (ctx: Context, [spec], options) => {
         const result = await setSecret(spec!, {
           keychain: ctx.keychain,
           resolver: await ctx.resolver(),
@@ -88,7 +118,9 @@ export function registerSet(parent: Command, runtime: Runtime): void {
           readStdin: runtime.stdin.isTTY ? undefined : (limit) => readPiped(runtime.stdin, limit),
           warn: ctx.printer.warn,
           tty: runtime.stderr.isTTY === true,
-        });
+          catalog: await ctx.catalog(),
+          interactive: ctx.interactive,
+        }, options);
         printSetSecret(result, ctx.printer);
       }),
     );

@@ -2,12 +2,13 @@ import { Option, type Command } from 'commander';
 import { action, collect, examples } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import { classify, type AuthKind } from '../../core/auth/classify.js';
+import { classify, noGrants, readiness, type AuthKind, type GrantStatusSource } from '../../core/auth/classify.js';
 import { builtinEntry } from '../../core/catalog/index.js';
-import type { CatalogEntry, SecretSpec, Transport } from '../../core/catalog/types.js';
+import type { CatalogEntry, ResolvedEntry, SecretSpec, Transport } from '../../core/catalog/types.js';
 import type { ConfigData } from '../../core/config/store.js';
 import { UsageError } from '../../core/errors.js';
 import { assertServerName, isValidEnvName, mechanicalEnvName, parseSecretName, printable } from '../../core/names.js';
+import type { SecretResolver } from '../../core/secrets/resolve.js';
 
 export interface AddOptions {
   url?: string;
@@ -29,6 +30,38 @@ export interface AddResult {
   kind: AuthKind;
   replaced: 'builtin' | 'user' | undefined;
   entry: CatalogEntry;
+  /** Already enabled (an entry replaced with --force). */
+  enabled: boolean;
+  /** What is still needed, in order: secrets not stored yet, enabling, authorizing. */
+  nextSteps: string[];
+  warnings: string[];
+}
+
+export interface AddDeps {
+  updateConfig: <T>(mutate: (config: ConfigData) => T) => Promise<T>;
+  /**
+   * A resolver that knows the new entry (its variables), to leave out of the next steps what is
+   * already there; without it every step is listed.
+   */
+  resolverFor?: (entry: ResolvedEntry) => Promise<SecretResolver>;
+  grants?: GrantStatusSource;
+}
+
+const CREDENTIAL_NAME = /key|token|secret|passw|pwd|credential|auth/i;
+/** Values that are credentials whatever their name: URL passwords, well-known token prefixes, long opaque strings. */
+const CREDENTIAL_VALUE = [/:\/\/[^/@\s]+:[^/@\s]+@/, /^(sk|pk|rk)[-_]/, /^(ghp|gho|ghs|github_pat|glpat|xox[abprs])[-_]/, /^(AKIA|AIza|eyJ)/, /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-+/=.]{32,}$/];
+
+/**
+ * `--env` values land in config.json as they are: one that looks like a credential gets a warning
+ * pointing at --secret (named, never quoted).
+ */
+export function plaintextEnvWarnings(name: string, env: Record<string, string>): string[] {
+  return Object.entries(env)
+    .filter(([variable, value]) => CREDENTIAL_NAME.test(variable) || CREDENTIAL_VALUE.some((pattern) => pattern.test(value)))
+    .map(
+      ([variable]) =>
+        `--env ${variable} is stored in plaintext in config.json; keep credentials in the keychain: --secret ${variable.toLowerCase()}:${variable}, then \`mcpkey secret set ${name}.${variable.toLowerCase()}\``,
+    );
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -141,14 +174,9 @@ export function buildEntry(name: string, command: string[], options: AddOptions)
   };
 }
 
-export async function addServer(
-  name: string,
-  command: string[],
-  options: AddOptions,
-  deps: { updateConfig: <T>(mutate: (config: ConfigData) => T) => Promise<T> },
-): Promise<AddResult> {
+export async function addServer(name: string, command: string[], options: AddOptions, deps: AddDeps): Promise<AddResult> {
   const entry = buildEntry(name, command, options);
-  const replaced = await deps.updateConfig((config) => {
+  const { replaced, enabled } = await deps.updateConfig((config) => {
     const existing = config.servers[name] ? 'user' : builtinEntry(name) ? 'builtin' : undefined;
     if (existing && !options.force) {
       throw new UsageError(
@@ -158,15 +186,25 @@ export async function addServer(
       );
     }
     config.servers[name] = entry;
-    return existing;
+    return { replaced: existing as AddResult['replaced'], enabled: config.enabled.includes(name) };
   });
-  return { name, kind: classify({ ...entry, source: 'user' }), replaced, entry };
+  const resolved = { ...entry, source: 'user' as const };
+  // Secrets already stored (`secret set` first, or env) and a grant already there are no next step.
+  const state = deps.resolverFor ? await readiness(resolved, await deps.resolverFor(resolved), deps.grants ?? noGrants) : undefined;
+  const secretSteps = state
+    ? state.nextSteps.filter((step) => step.startsWith('mcpkey secret set'))
+    : entry.secrets.map((secret) => `mcpkey secret set ${secret.name}`);
+  const kind = classify(resolved);
+  const oauthSteps = state ? state.nextSteps.filter((step) => step.startsWith('mcpkey oauth')) : kind === 'oauth' ? [`mcpkey oauth authorize ${name}`] : [];
+  const nextSteps = [...secretSteps, ...(enabled ? [] : [`mcpkey server enable ${name}`]), ...oauthSteps];
+  const warnings = entry.transport.type === 'stdio' ? plaintextEnvWarnings(name, entry.transport.env ?? {}) : [];
+  return { name, kind, replaced, entry, enabled, nextSteps, warnings };
 }
 
 export function printAdd(result: AddResult, printer: Printer): void {
+  for (const warning of result.warnings) printer.warn(warning);
   printer.success(`${result.replaced ? 'Replaced' : 'Added'} ${result.name} (${result.kind})`);
-  if (result.entry.secrets.length > 0) printer.note(`Next: ${result.entry.secrets.map((s) => `mcpkey secret set ${s.name}`).join('; ')}`);
-  if (result.kind === 'oauth') printer.note(`Next: mcpkey oauth authorize ${result.name}`);
+  for (const step of result.nextSteps) printer.note(`Next: ${step}`);
 }
 
 export function registerAdd(parent: Command, runtime: Runtime): void {
@@ -178,7 +216,7 @@ export function registerAdd(parent: Command, runtime: Runtime): void {
     .option('--url <url>', 'URL of a remote MCP server')
     .addOption(new Option('--transport <kind>', 'remote transport').choices(['streamable-http', 'sse']))
     .option('--secret <key[:ENV]>', 'a secret the server needs, and the variable it reads (repeatable)', collect)
-    .option('--env <NAME=VALUE>', 'plain, non-secret environment for a local server (repeatable)', collect)
+    .option('--env <NAME=VALUE>', 'plain, non-secret environment for a local server, kept in config.json as it is (repeatable)', collect)
     .option('--header <"Name: value">', 'a header for a remote server; ${ENV} is replaced by a secret (repeatable)', collect)
     .option('--client-id <id>', 'a pre-registered OAuth client ID')
     .option('--scope <scopes>', 'OAuth scopes to request')
@@ -197,7 +235,11 @@ export function registerAdd(parent: Command, runtime: Runtime): void {
     )
     .action(
       action<AddOptions>(runtime, async (ctx, [name, ...command], options) => {
-        printAdd(await addServer(name!, command, options, { updateConfig: ctx.updateConfig }), ctx.printer);
+        const resolverFor = async (entry: ResolvedEntry) => {
+          const { SecretResolver } = await import('../../core/secrets/resolve.js');
+          return new SecretResolver({ env: runtime.env, envFile: await ctx.envFile(), keychain: ctx.keychain, catalog: [entry] });
+        };
+        printAdd(await addServer(name!, command, options, { updateConfig: ctx.updateConfig, resolverFor, grants: ctx.grants }), ctx.printer);
       }),
     );
 }

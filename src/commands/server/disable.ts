@@ -27,6 +27,10 @@ export interface DisableResult {
   /** What could not be done because the keychain could not be used (the config change is done). */
   notDone: string[];
   keychainError?: CliError;
+  /** The name was enabled but the catalog has it no more (a later release dropped the entry). */
+  stale?: boolean;
+  /** Stale only: whether it left an OAuth grant could not be checked (no keychain); not a failure. */
+  grantUnchecked?: boolean;
 }
 
 export async function disableServer(
@@ -39,27 +43,31 @@ export async function disableServer(
     updateConfig: <T>(mutate: (config: ConfigData) => T) => Promise<T>;
   },
 ): Promise<DisableResult> {
-  const entry = findEntry(deps.catalog, assertServerName(name));
+  assertServerName(name);
+  const entry = deps.catalog.find((candidate) => candidate.name === name);
   const wasEnabled = await deps.updateConfig((config) => {
-    const index = config.enabled.indexOf(entry.name);
+    const index = config.enabled.indexOf(name);
     if (index !== -1) config.enabled.splice(index, 1);
     return index !== -1;
   });
-  const result: DisableResult = { name: entry.name, wasEnabled, grantCleared: false, clientDeleted: false, clientSharedWith: [], purged: [], notDone: [] };
+  // Not in the catalog and not enabled: unknown (with the name closest to the typed one).
+  if (!entry && !wasEnabled) findEntry(deps.catalog, name);
+  const result: DisableResult = { name, wasEnabled, grantCleared: false, clientDeleted: false, clientSharedWith: [], purged: [], notDone: [], ...(entry ? {} : { stale: true }) };
   // The config change stands on its own; what needs the keychain is done next, and what fails is reported.
   const steps: Array<[string, () => Promise<void>]> = [];
-  // Only a remote server can hold an OAuth grant: a local one costs no keychain round trip.
-  if (entry.transport.type === 'remote') {
+  // Only a remote server can hold an OAuth grant: a local one costs no keychain round trip. An entry the
+  // catalog no longer has may have been remote: its grant, if any, goes too.
+  if (!entry || entry.transport.type === 'remote') {
     steps.push([
       'its OAuth grant',
       async () => {
-        const forgot = await deps.forgetGrant(entry.name);
+        const forgot = await deps.forgetGrant(name);
         Object.assign(result, { grantCleared: forgot.grantDeleted, clientDeleted: forgot.clientDeleted, clientSharedWith: forgot.clientSharedWith });
       },
     ]);
   }
   if (options.purge) {
-    for (const secret of entry.secrets) {
+    for (const secret of entry?.secrets ?? []) {
       steps.push([secret.name, async () => void ((await deps.keychain.delete(secret.name)) && result.purged.push(secret.name))]);
     }
   }
@@ -76,11 +84,20 @@ export async function disableServer(
       result.notDone.push(what);
     }
   }
+  if (result.stale && result.keychainError) {
+    // Whether a vanished entry ever had a grant is unknown: its name is off the list, which was the point.
+    Object.assign(result, { keychainError: undefined, notDone: [], grantUnchecked: true });
+  }
   return result;
 }
 
 export function printDisable(result: DisableResult, printer: Printer): void {
   printer.success(result.wasEnabled ? `Disabled ${result.name}` : `${result.name} was not enabled`);
+  if (result.stale) {
+    printer.note(`${result.name} is no longer in the catalog; it is off the enabled list now`);
+    if (result.grantUnchecked) printer.note(`Whether ${result.name} left an OAuth grant could not be checked: the keychain is unavailable`);
+    printer.note(`Any secrets it had stay in the keychain: see mcpkey secret list --server ${result.name}`);
+  }
   if (result.grantCleared) printer.success(`Removed the OAuth grant of ${result.name}`);
   if (result.clientSharedWith.length > 0) {
     printer.note(`Kept the client registration ${result.name} used: ${result.clientSharedWith.join(', ')} still use${result.clientSharedWith.length === 1 ? 's' : ''} it`);
@@ -114,6 +131,8 @@ export function registerDisable(parent: Command, runtime: Runtime): void {
     .addHelpText('after', examples('mcpkey server disable neon', 'mcpkey server disable neon --purge'))
     .action(
       action<{ purge?: boolean }>(runtime, async (ctx, [name], options) => {
+        // A config file that cannot be read is this command's error (it writes the file), not a catalog fallback's warning.
+        await ctx.config();
         const result = await disableServer(name!, options, {
           catalog: await ctx.catalog(),
           keychain: ctx.keychain,

@@ -82,6 +82,8 @@ export function registerEnable(parent: Command, runtime: Runtime): void {
     .addHelpText('after', examples('mcpkey server enable memory', 'mcpkey server enable neon', 'mcpkey server enable linear'))
     .action(
       action(runtime, async (ctx, [name]) => {
+        // A config file that cannot be read is this command's error (it writes the file), not a catalog fallback's warning.
+        await ctx.config();
         const result = await enableServer(name!, {
           catalog: await ctx.catalog(),
           resolver: await ctx.resolver(),

@@ -1,9 +1,11 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { action, examples } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import { describeMissing, readiness, type AuthKind, type GrantStatusSource, type MissingItem, type OAuthStatus } from '../../core/auth/classify.js';
+import { classify, describeMissing, readiness, type AuthKind, type GrantStatusSource, type MissingItem, type OAuthStatus } from '../../core/auth/classify.js';
 import type { ResolvedEntry, Transport } from '../../core/catalog/types.js';
+import { staleEnabled } from '../../core/config/store.js';
+import { UsageError } from '../../core/errors.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
 
 export interface ServerListItem {
@@ -31,12 +33,35 @@ export interface ServerListDeps {
   grants: GrantStatusSource;
 }
 
-export async function listServers(options: { enabled?: boolean }, deps: ServerListDeps): Promise<ServerListResult> {
+export const KINDS: readonly AuthKind[] = ['oauth', 'api-key', 'none'];
+
+export interface ServerListOptions {
+  enabled?: boolean;
+  kind?: string;
+  ready?: boolean;
+  /** Case-insensitive, in the name, title or description. */
+  search?: string;
+}
+
+function matches(entry: ResolvedEntry, search: string | undefined): boolean {
+  if (search === undefined) return true;
+  const wanted = search.toLowerCase();
+  return [entry.name, entry.title, entry.description].some((text) => text.toLowerCase().includes(wanted));
+}
+
+export async function listServers(options: ServerListOptions, deps: ServerListDeps): Promise<ServerListResult> {
+  if (options.kind !== undefined && !KINDS.includes(options.kind as AuthKind)) {
+    throw new UsageError('invalid --kind', `use one of: ${KINDS.join(', ')}`, 'invalid_option');
+  }
   const servers: ServerListItem[] = [];
   for (const entry of deps.catalog) {
     const enabled = deps.enabled.includes(entry.name);
     if (options.enabled && !enabled) continue;
+    // Cheap filters first: readiness may ask the keychain.
+    if (options.kind !== undefined && classify(entry) !== options.kind) continue;
+    if (!matches(entry, options.search)) continue;
     const state = await readiness(entry, deps.resolver, deps.grants);
+    if (options.ready && !state.ready) continue;
     servers.push({
       name: entry.name,
       title: entry.title,
@@ -50,11 +75,19 @@ export async function listServers(options: { enabled?: boolean }, deps: ServerLi
     });
   }
   const warnings = deps.resolver.keychainError ? [`${deps.resolver.keychainError.message}; secrets were looked up in env and .env.mcp only`] : [];
+  // An entry removed from the catalog (a newer release, `server remove` elsewhere) but still enabled.
+  for (const name of staleEnabled(deps.enabled, deps.catalog)) {
+    warnings.push(`"${name}" is enabled but no longer in the catalog; remove it with \`mcpkey server disable ${name}\``);
+  }
   return { servers, warnings };
 }
 
 export function printServerList(result: ServerListResult, printer: Printer): void {
   for (const warning of result.warnings) printer.warn(warning);
+  if (result.servers.length === 0) {
+    printer.note('No servers match. See all with: mcpkey server list');
+    return;
+  }
   const { style } = printer;
   printer.table(
     ['name', 'auth', 'enabled', 'status'],
@@ -73,13 +106,26 @@ export function registerList(parent: Command, runtime: Runtime): void {
     .alias('ls')
     .description('list the catalog: auth kind, enabled, ready or what is missing')
     .option('--enabled', 'only enabled servers')
+    .addOption(new Option('--kind <kind>', 'only servers that authorize this way').choices(KINDS))
+    .option('--ready', 'only servers that are ready to run')
+    .option('--search <text>', 'only servers whose name, title or description contains this (any case)')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', examples('mcpkey server list', 'mcpkey server list --enabled --json'))
+    .addHelpText(
+      'after',
+      examples(
+        'mcpkey server list',
+        'mcpkey server list --enabled --json',
+        'mcpkey server list --kind api-key --search database',
+        'mcpkey server list --kind oauth --ready',
+      ),
+    )
     .action(
-      action<{ enabled?: boolean; json?: boolean }>(runtime, async (ctx, _args, options) => {
+      action<ServerListOptions & { json?: boolean }>(runtime, async (ctx, _args, options) => {
+        // The config first: a file that cannot be read is this command's error, not a fallback's warning.
+        const { enabled } = await ctx.config();
         const result = await listServers(options, {
           catalog: await ctx.catalog(),
-          enabled: (await ctx.config()).enabled,
+          enabled,
           resolver: await ctx.resolver(),
           grants: ctx.grants,
         });

@@ -3,10 +3,11 @@ import { action, examples } from '../../cli/action.js';
 import { serverArgument } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import { builtinEntry } from '../../core/catalog/index.js';
+import { builtinEntry, UnknownServerError } from '../../core/catalog/index.js';
 import type { ConfigData } from '../../core/config/store.js';
-import { NotFoundError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
+import { closest } from '../../core/suggest.js';
 
 export interface RemoveResult {
   name: string;
@@ -20,7 +21,14 @@ export async function removeServer(name: string, deps: { updateConfig: <T>(mutat
     const builtin = builtinEntry(name) !== undefined;
     if (!config.servers[name]) {
       if (builtin) throw new UsageError(`"${name}" is a built-in server and cannot be removed`, `disable it instead: mcpkey server disable ${name}`, 'builtin_entry');
-      throw new NotFoundError(`no user server named "${name}"`, 'run `mcpkey server list` to see your entries', 'unknown_server');
+      // Only the user's own entries can be removed: the name meant is one of them.
+      const meant = closest(name, Object.keys(config.servers));
+      throw new UnknownServerError(
+        `no user server named "${name}"`,
+        meant ? `did you mean \`mcpkey server remove ${meant}\`?` : 'run `mcpkey server list` to see your entries',
+        name,
+        meant,
+      );
     }
     delete config.servers[name];
     if (!builtin) config.enabled = config.enabled.filter((enabled) => enabled !== name);

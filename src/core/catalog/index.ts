@@ -2,6 +2,7 @@ import { BUILTIN_CATALOG } from './builtin.js';
 import type { CatalogEntry, ResolvedEntry } from './types.js';
 import { NotFoundError } from '../errors.js';
 import { printable } from '../names.js';
+import { closest } from '../suggest.js';
 
 export type { CatalogEntry, ResolvedEntry, SecretSpec, Transport, OAuthSpec } from './types.js';
 
@@ -21,10 +22,28 @@ export function mergeCatalog(userEntries: Record<string, CatalogEntry>): Resolve
   return [...merged.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** An unknown server name, and the catalog name closest to it, if any (the CLI turns it into the whole corrected command). */
+export class UnknownServerError extends NotFoundError {
+  constructor(
+    message: string,
+    hint: string,
+    /** The name as typed. */
+    readonly typed: string,
+    readonly suggestion: string | undefined,
+  ) {
+    super(message, hint, 'unknown_server');
+  }
+}
+
+/** The entry of that name; an unknown name fails with exit 3 and, when one is close (`fetc`), the name meant. */
 export function findEntry(catalog: readonly ResolvedEntry[], name: string): ResolvedEntry {
   const entry = catalog.find((candidate) => candidate.name === name);
   if (!entry) {
-    throw new NotFoundError(`unknown server "${printable(name)}"`, 'run `mcpkey server list` to see the catalog, or `mcpkey server add` to add your own', 'unknown_server');
+    const meant = closest(name, catalog.map((candidate) => candidate.name));
+    const hint = meant
+      ? `did you mean \`${meant}\`? (\`mcpkey server list\` shows the catalog)`
+      : 'run `mcpkey server list` to see the catalog, or `mcpkey server add` to add your own';
+    throw new UnknownServerError(`unknown server "${printable(name)}"`, hint, name, meant);
   }
   return entry;
 }

@@ -22,6 +22,15 @@ export interface ConfigData {
   clientMetadataUrl?: string;
 }
 
+/**
+ * Enabled names the catalog no longer has (an entry dropped by a newer release, a user entry removed
+ * by hand): lists warn about them, and `server disable` removes them.
+ */
+export function staleEnabled(enabled: readonly string[], catalog: ReadonlyArray<{ name: string }>): string[] {
+  const known = new Set(catalog.map((entry) => entry.name));
+  return enabled.filter((name) => !known.has(name));
+}
+
 export function emptyConfig(): ConfigData {
   return { version: 1, enabled: [], servers: {} };
 }
