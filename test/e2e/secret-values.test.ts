@@ -35,6 +35,18 @@ describe('secret set refuses what could not be used as it is', () => {
     expect((await sandbox.run(['secret', 'get', 'bin.key'])).stdout).toBe(`${text}\n`);
   });
 
+  it('a UTF-16 file (PowerShell, Notepad) is stored as its text; whitespace at either end is stored but warned about', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('napi_ключ\r\n', 'utf16le')]);
+    const set = await sandbox.run(['secret', 'set', 'neon.api_key'], { input: utf16 });
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).toBe('');
+    expect(await sandbox.keychainValue('neon.api_key')).toBe('napi_ключ');
+    const spaced = await sandbox.run(['secret', 'set', 'neon.api_key'], { input: ' napi_x\n' });
+    expect(spaced.code).toBe(0);
+    expect(spaced.stderr).toBe('warning: the value stored for neon.api_key starts with whitespace; if that was not meant, set it again without it\n');
+    expect(await sandbox.keychainValue('neon.api_key')).toBe(' napi_x');
+  });
+
   it('a .env.mcp value that is not UTF-8 is reported and not used, instead of reaching a server changed', async () => {
     await writeFile(join(sandbox.cwd, '.env.mcp'), Buffer.concat([Buffer.from('BRAVE_API_KEY=fine\nNEON_API_KEY=ab'), Buffer.from([0xff]), Buffer.from('cd\n')]));
     const neon = await sandbox.run(['secret', 'get', 'neon.api_key']);

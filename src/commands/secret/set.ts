@@ -12,7 +12,7 @@ import { parseSecretName } from '../../core/names.js';
 import { parseSecretNameFor, unreadSecret, type UnreadSecret } from '../../core/suggest.js';
 import type { KeychainStore } from '../../core/secrets/keychain.js';
 import type { SecretResolver, SecretSource } from '../../core/secrets/resolve.js';
-import { assertStorableValue, decodeValue } from '../../core/secrets/value.js';
+import { assertStorableValue, decodeValue, valueWarning } from '../../core/secrets/value.js';
 
 export interface SetSecretDeps {
   keychain: KeychainStore;
@@ -82,6 +82,8 @@ export async function setSecret(spec: string, deps: SetSecretDeps, options: SetS
   await deps.keychain.set(name, value);
   const shadow = deps.resolver.fromEnv(name) ?? deps.resolver.fromEnvFile(name);
   const warnings = unread ? [`${unread.problem}; stored it anyway — ${unreadHint(name, unread)}`] : [];
+  const spaced = valueWarning(name, value);
+  if (spaced) warnings.push(spaced);
   return { name, replaced, ...(shadow ? { shadowedBy: { source: shadow.source, as: shadow.foundAs } } : {}), warnings };
 }
 
