@@ -150,6 +150,12 @@ describe('a name enabled but gone from the catalog', () => {
     expect(JSON.parse(list.stdout).warnings).toEqual(['"retired-server" is enabled but no longer in the catalog; remove it with `mcpkey server disable retired-server`']);
     const text = await sandbox.run(['server', 'list', '--enabled']);
     expect(text.stderr).toContain('warning: "retired-server" is enabled but no longer in the catalog');
+    // client config of the enabled servers wires the others and says why it left this one out.
+    const wired = await sandbox.run(['client', 'config', 'claude-code', '--json']);
+    expect(wired.code, wired.stderr).toBe(0);
+    const result = JSON.parse(wired.stdout) as { servers: Array<{ name: string }>; warnings: string[] };
+    expect(result.servers.map((server) => server.name)).toEqual(['memory']);
+    expect(result.warnings).toContain('"retired-server" is enabled but no longer in the catalog, so it is not wired; remove it with `mcpkey server disable retired-server`');
 
     const disable = await sandbox.run(['server', 'disable', 'retired-server']);
     expect(disable.code, disable.stderr).toBe(0);

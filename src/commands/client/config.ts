@@ -7,6 +7,7 @@ import { completing } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { findEntry } from '../../core/catalog/index.js';
+import { staleEnabled } from '../../core/config/store.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
 import { serverChecker } from '../../core/clients/checks.js';
 import { openForEdit, replaceFile, showPath } from '../../core/clients/client-file.js';
@@ -151,7 +152,10 @@ export async function configureClient(client: string, names: string[], options: 
   if (options.remove) return removeEntries(client, names, file, deps, base);
 
   const command = resolveCommand(options.command);
-  const selected = selectNames(names, deps.enabled).map((name) => findEntry(deps.catalog, name));
+  // An enabled name the catalog no longer has (a newer release, a removed entry) is skipped, not fatal.
+  const stale = names.length === 0 ? staleEnabled(deps.enabled, deps.catalog) : [];
+  for (const name of stale) warnings.push(`"${printable(name)}" is enabled but no longer in the catalog, so it is not wired; remove it with \`mcpkey server disable ${printable(name)}\``);
+  const selected = selectNames(names, deps.enabled.filter((name) => !stale.includes(name))).map((name) => findEntry(deps.catalog, name));
   const entries = selected.map((entry) => buildClientEntry(client, entry, { command, platform }));
   const snippet = buildSnippet(client, entries);
 
