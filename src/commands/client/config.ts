@@ -264,8 +264,9 @@ codex ~/.codex/config.toml; goose ~/.config/goose/config.yaml. --project: ./.cur
       action<ClientConfigOptions>(runtime, async (ctx, [client, ...names], options) => {
         const resolver = options.remove ? undefined : await ctx.resolver();
         const result = await configureClient(client!, names, options, {
-          catalog: await ctx.catalog(),
+          // The config first: a file that cannot be read is this command's error, not a fallback's warning.
           enabled: (await ctx.config()).enabled,
+          catalog: await ctx.catalog(),
           cwd: runtime.cwd,
           env: runtime.env,
           ...(resolver

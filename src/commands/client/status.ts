@@ -146,8 +146,9 @@ export function registerStatus(parent: Command, runtime: Runtime): void {
       action<ClientStatusOptions>(runtime, async (ctx, [client], options) => {
         const resolver = await ctx.resolver();
         const result = await clientStatus(client, options, {
-          catalog: await ctx.catalog(),
+          // The config first: a file that cannot be read is this command's error, not a fallback's warning.
           enabled: (await ctx.config()).enabled,
+          catalog: await ctx.catalog(),
           cwd: runtime.cwd,
           env: runtime.env,
           checkServer: serverChecker(resolver, ctx.grants, (await ctx.envFile())?.path),

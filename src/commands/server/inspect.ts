@@ -106,8 +106,9 @@ export function registerInspect(parent: Command, runtime: Runtime): void {
     .action(
       action<{ json?: boolean; tools?: boolean }>(runtime, async (ctx, [name], options) => {
         const result: InspectResult & { tools?: ToolInfo[]; toolsError?: string } = await inspectServer(name!, {
-          catalog: await ctx.catalog(),
+          // The config first: a file that cannot be read is this command's error, not a fallback's warning.
           enabled: (await ctx.config()).enabled,
+          catalog: await ctx.catalog(),
           resolver: await ctx.resolver(),
           grants: ctx.grants,
         });
