@@ -186,7 +186,8 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
   const cached = negotiationMode(options) === 'auto' ? await verdicts.get(key).catch(() => undefined) : undefined;
   const guard = new MessageGuard(options.server);
   /** A message over the limit closed the connection: that, not "connection closed", is what went wrong. */
-  const failure = (error: unknown) => guard.exceeded ?? connectionFailure(error, options.server, local);
+  const host = options.target.kind === 'http' ? new URL(options.target.url).host : undefined;
+  const failure = (error: unknown) => guard.exceeded ?? connectionFailure(error, options.server, local, host);
 
   const establish = async (prior: PriorDiscovery | undefined): Promise<Client> => {
     let client: Client;
