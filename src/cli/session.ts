@@ -97,6 +97,28 @@ export async function connectOptions(
   };
 }
 
+/** Launchers that fetch the server on first use, and what that first use does. */
+const DOWNLOADERS: Record<string, string> = {
+  npx: 'the first run downloads the package',
+  bunx: 'the first run downloads the package',
+  pnpx: 'the first run downloads the package',
+  uvx: 'the first run downloads the package',
+  pipx: 'the first run downloads the package',
+  docker: 'the first run pulls the image',
+  podman: 'the first run pulls the image',
+};
+
+/** "starting NAME (npx -y PKG; the first run downloads the package)…", for a stdio entry started through a launcher. */
+export function startingNote(entry: ResolvedEntry): string | undefined {
+  if (entry.transport.type !== 'stdio') return undefined;
+  const launcher = entry.transport.command.split(/[\\/]/).pop()!.replace(/\.(cmd|exe)$/i, '');
+  const what = DOWNLOADERS[launcher];
+  if (!what) return undefined;
+  // The entry's own argv: a ${VAR} template stays a template, never a value.
+  const command = printable([entry.transport.command, ...entry.transport.args].join(' '), 120);
+  return `starting ${entry.name} (${command}; ${what})…`;
+}
+
 /** A connected session with the entry: secrets resolved, OAuth grant checked (or obtained with --authorize). */
 export async function openSession(ctx: Context, name: string, options: SessionOptions): Promise<{ entry: ResolvedEntry; connection: McpConnection }> {
   const entry = findEntry(await ctx.catalog(), assertServerName(name));
@@ -114,11 +136,16 @@ export async function openSession(ctx: Context, name: string, options: SessionOp
     const { runAuthorize, printAuthorize } = await import('./authorize.js');
     printAuthorize(await runAuthorize(ctx, entry.name, {}), ctx.printer);
   }
+  const starting = startingNote(entry);
+  // Progress for a person only: a pipe gets nothing but the result.
+  if (starting && ctx.runtime.stderr.isTTY === true) ctx.printer.note(starting);
   const connection = await connectEntry({
     // A step-up goes through the browser on a terminal or with --authorize; otherwise it fails with the command.
     ...(await connectOptions(ctx, entry, secrets, options.protocol, { ...(options.timeout !== undefined ? { timeout: options.timeout } : {}), browser: ctx.interactive || options.authorize === true })),
     elicitation: await elicitationPolicy(ctx, entry.name, options),
     ...(options.verbose ? { verbose: true } : {}),
+    // Its last stderr lines go into the message should it fail to start: on a terminal only (a log keeps them).
+    ...(ctx.runtime.stderr.isTTY === true ? { stderrTail: true } : {}),
   });
   return { entry, connection };
 }
