@@ -1,9 +1,8 @@
-import { constants as osConstants } from 'node:os';
 import type { Client, DiscoverResult, PriorDiscovery, Tool } from '@modelcontextprotocol/client';
 import type { Fetch } from '../oauth/discovery.js';
 import { answerElicitation, canElicit, type ElicitationPolicy } from './elicitation.js';
-import { connectionFailure, isEraRejection, localFailure, stdioContact, type StdioContact } from './failures.js';
-import { LineBuffer } from './line-buffer.js';
+import { connectionFailure, isEraRejection } from './failures.js';
+import { createStdioTransport, localFailure, stdioContact, type StdioContact } from './stdio-contact.js';
 import { MessageGuard } from './message-limit.js';
 import { LEGACY_REVISION, MODERN_REVISION, type Era, type ProtocolChoice } from './revisions.js';
 import { LOST_RESPONSE, reportLostResponses } from './lost-responses.js';
@@ -133,45 +132,7 @@ function cacheKey(options: ConnectionOptions): string {
 
 /** The transport, with the guard on the size of every message it reads. */
 async function createTransport(target: Target, guard: MessageGuard, contact: StdioContact, timeoutMs: number) {
-  if (target.kind === 'stdio') {
-    let notMcpTimer: NodeJS.Timeout | undefined;
-    const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
-    const stderr = target.stderr === 'tail' ? 'pipe' : target.stderr;
-    const transport = new StdioClientTransport({ command: target.command, args: target.args, env: target.env, cwd: target.cwd, stderr, maxBufferSize: guard.limit });
-    // The SDK's buffer is quadratic in a long line; the same interface, linear (line-buffer.ts).
-    if ('_readBuffer' in transport) {
-      const { deserializeMessage } = await import('@modelcontextprotocol/client');
-      const parse = (line: string) => {
-        try {
-          return deserializeMessage(line);
-        } catch {
-          // Skipped, as the SDK does; remembered, to be named if the server never answers.
-          if (line.trim() && contact.notMcp.length < 3) contact.notMcp.push(line);
-          // It has started (it writes), so the startup allowance is over: the normal timeout, then give up.
-          if (line.trim() && !contact.heard && !notMcpTimer) {
-            notMcpTimer = setTimeout(() => void (contact.heard ? undefined : transport.close().catch(() => undefined)), timeoutMs);
-            notMcpTimer.unref();
-          }
-          throw new SyntaxError('not an MCP message');
-        }
-      };
-      (transport as unknown as { _readBuffer: LineBuffer })._readBuffer = new LineBuffer(guard.limit, parse);
-    }
-    if (target.stderr === 'tail') transport.stderr?.on('data', (chunk: Buffer) => contact.heardOnStderr(chunk));
-    // The SDK forgets its child once the pipe closes: its exit status is caught as it happens.
-    let exited: number | null = null;
-    const start = transport.start.bind(transport);
-    transport.start = async () => {
-      await start();
-      (transport as unknown as { _process?: import('node:child_process').ChildProcess })._process?.once('exit', (code, signal) => {
-        exited = code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : null);
-      });
-    };
-    contact.exitCode = () => exited;
-    guard.watch(transport);
-    guard.close = () => void transport.close().catch(() => undefined);
-    return transport;
-  }
+  if (target.kind === 'stdio') return createStdioTransport(target, guard, contact, timeoutMs);
   const sdk = await import('@modelcontextprotocol/client');
   const url = new URL(target.url);
   const fetch = guard.fetch(target.fetch);

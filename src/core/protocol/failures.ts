@@ -3,7 +3,7 @@ import { printable } from '../names.js';
 import { notAuthorized } from '../oauth/errors.js';
 
 /** The first line of an error's message, without whatever a server may have put after it. */
-function firstLine(error: unknown): string {
+export function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 300);
 }
 
@@ -121,81 +121,3 @@ export function connectionFailure(error: unknown, server: string, local: boolean
   });
 }
 
-/** What a stdio server did before it answered (or instead): for the message should it not. */
-export interface StdioContact {
-  /** It sent an MCP message: from then on, requests have the normal timeout. */
-  heard: boolean;
-  /** Lines on stdout that were not MCP messages (skipped), the first few. */
-  notMcp: string[];
-  heardOnStderr(chunk: Buffer): void;
-  /** Its last lines on stderr, the secrets it was given replaced by [secret]. */
-  stderrTail(): string[];
-  exitCode: () => number | null;
-}
-
-const TAIL_BYTES = 4096;
-const TAIL_LINES = 5;
-
-export function stdioContact(redact: readonly string[]): StdioContact {
-  let tail = '';
-  let cut = false;
-  // Short values would blank out ordinary words; a secret is longer than this.
-  const secrets = redact.filter((value) => value.length >= 4).sort((a, b) => b.length - a.length);
-  return {
-    heard: false,
-    notMcp: [],
-    heardOnStderr(chunk) {
-      tail += chunk.toString('utf8');
-      if (tail.length > TAIL_BYTES) {
-        tail = tail.slice(-TAIL_BYTES);
-        cut = true;
-      }
-    },
-    stderrTail() {
-      let lines = tail.split(/\r?\n/);
-      // A line cut by the window could hold the end of a secret without its start: never shown.
-      if (cut) lines = lines.slice(1);
-      return lines
-        .map((line) => secrets.reduce((text, secret) => text.split(secret).join('[secret]'), line).trim())
-        .filter(Boolean)
-        .slice(-TAIL_LINES);
-    },
-    exitCode: () => null,
-  };
-}
-
-/** Its last stderr lines in one line, escaped and clipped. */
-function tailText(contact: StdioContact): string {
-  const lines = contact.stderrTail();
-  return lines.length ? `; its stderr ended: ${lines.map((line) => printable(line, 200)).join(' | ')}` : '';
-}
-
-/**
- * A local server that never got as far as answering: it wrote something other than MCP to stdout,
- * exited, or stayed silent. Says so with what it wrote (stdout's offending line; stderr's last lines
- * when they were kept); undefined when it had answered or the error is another kind.
- */
-export async function localFailure(error: unknown, server: string, contact: StdioContact): Promise<CliError | undefined> {
-  if (ownError(error) || contact.heard) return undefined;
-  const code = (error as { code?: unknown }).code;
-  const closed = /connection closed/i.test(firstLine(error));
-  if (code !== 'REQUEST_TIMEOUT' && !closed && code !== 'ERA_NEGOTIATION_FAILED') return undefined;
-  // The process's exit and its last stderr may trail the closed pipe by a moment.
-  for (let waited = 0; closed && contact.exitCode() === null && waited < 500; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-  const hint = "rerun with --verbose to see the server's own messages";
-  if (contact.notMcp.length > 0) {
-    return new CliError(`${server} wrote something that is not MCP to stdout: \`${printable(contact.notMcp[0]!, 120)}\`${tailText(contact)}`, {
-      code: 'not_mcp',
-      exitCode: ExitCode.serverFailed,
-      hint: 'an MCP stdio server speaks JSON-RPC on stdout and logs to stderr; check its command with `mcpkey run ' + server + ' --dry-run`',
-    });
-  }
-  const exit = contact.exitCode();
-  if (closed || exit !== null) {
-    return new CliError(`${server} exited before answering${exit !== null ? ` (exit code ${exit})` : ''}${tailText(contact)}`, { code: 'server_exited', exitCode: ExitCode.serverFailed, hint });
-  }
-  if (code === 'REQUEST_TIMEOUT') {
-    return new CliError(`${server} did not answer in time${tailText(contact)}`, { code: 'timeout', exitCode: ExitCode.serverFailed, hint });
-  }
-  return undefined;
-}
