@@ -116,6 +116,15 @@ describe.each(ERAS)('a stdio server of the %s era', (era) => {
   }, 180_000);
 });
 
+describe('a local server whose command does not exist', () => {
+  it('says so, exit 9, with the dry-run to check the entry', async () => {
+    expect((await sandbox.run(['server', 'add', 'absent', '--', 'no-such-command-5c2e'])).code).toBe(0);
+    const result = await sandbox.run(['tools', 'list', 'absent']);
+    expect(result.code, result.stderr).toBe(9);
+    expect(result.stderr).toMatch(/cannot start absent: no-such-command-5c2e: command not found — install no-such-command-5c2e, or check the entry with `mcpkey run absent --dry-run`/);
+  });
+});
+
 describe('progress on a terminal, never on a pipe', () => {
   it('tools: "starting NAME (npx …; the first run downloads the package)…" for a launcher', async () => {
     // A stand-in `npx` on PATH: no network in tests.

@@ -65,6 +65,10 @@ function tailText(contact: StdioContact): string {
 export async function localFailure(error: unknown, server: string, contact: StdioContact): Promise<CliError | undefined> {
   if (ownError(error) || contact.heard) return undefined;
   const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT' && /^spawn /.test(String((error as { syscall?: unknown }).syscall))) {
+    const command = printable(String((error as { path?: unknown }).path ?? 'its command'), 200);
+    return new CliError(`cannot start ${server}: ${command}: command not found`, { code: 'command_not_found', exitCode: ExitCode.serverFailed, hint: `install ${command}, or check the entry with \`mcpkey run ${server} --dry-run\`` });
+  }
   const closed = /connection closed/i.test(firstLine(error));
   if (code !== 'REQUEST_TIMEOUT' && !closed && code !== 'ERA_NEGOTIATION_FAILED') return undefined;
   // The process's exit and its last stderr may trail the closed pipe by a moment.
