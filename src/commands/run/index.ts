@@ -5,6 +5,7 @@ import { serverArgument } from '../../cli/complete-kinds.js';
 import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import { findEntry } from '../../core/catalog/index.js';
+import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
 import { connectOptions } from '../../cli/session.js';
 
@@ -78,11 +79,12 @@ ${examples(
   'mcpkey run neon',
   'mcpkey run linear                       # stdio ↔ https://mcp.linear.app/mcp',
   'mcpkey run github -- github-mcp-server stdio',
-  'mcpkey run neon --dry-run              # what would start, and which variables; never a value',
+  'mcpkey run neon --dry-run               # what would start, and which variables; never a value',
 )}`,
     )
     .action(
       action<RunOptions & { dryRun?: boolean; json?: boolean }>(runtime, async (ctx, [name, ...override], options) => {
+        if (options.json && !options.dryRun) throw new UsageError('--json goes with --dry-run', 'mcpkey run NAME --dry-run --json', 'invalid_option');
         if (options.dryRun) {
           const { planRun, printRunPlan } = await import('./plan.js');
           const plan = await planRun(ctx, findEntry(await ctx.catalog(), assertServerName(name!)), override);
