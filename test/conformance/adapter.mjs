@@ -250,8 +250,9 @@ async function oauthScenario() {
     input = context.client_secret;
   }
   await must(args, { input });
-  await listTools();
-  await callTool('test-tool');
+  // Without a terminal mcpkey never opens a browser unasked: --authorize allows the step-up.
+  await listTools('--authorize');
+  await callTool('test-tool', '--authorize');
 }
 
 const scenarios = {

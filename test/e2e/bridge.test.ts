@@ -21,11 +21,11 @@ async function authorized(name: string, url: string): Promise<void> {
 }
 
 /** An MCP client that only speaks stdio, talking to the remote server through `mcpkey run`. */
-async function bridged(name: string): Promise<{ client: Client; stderr: () => string; close: () => Promise<void> }> {
+async function bridged(name: string, runArgs: string[] = []): Promise<{ client: Client; stderr: () => string; close: () => Promise<void> }> {
   let stderr = '';
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, 'run', name],
+    args: [BIN, 'run', name, ...runArgs],
     env: { ...(sandbox.baseEnv() as Record<string, string>), ...browserEnv() },
     cwd: sandbox.cwd,
     stderr: 'pipe',
@@ -74,10 +74,10 @@ describe('mcpkey run as a stdio ↔ streamable HTTP bridge', () => {
     expect(session.stderr()).not.toContain(grant.accessToken);
   }, 120_000);
 
-  it('a tool that demands more scope triggers step-up authorization, then succeeds', async () => {
+  it('with --authorize, a tool that demands more scope triggers step-up authorization, then succeeds', async () => {
     await authorized('demo', mcp.url);
     expect((await storedGrant(sandbox, 'demo'))!.scope).toBe('mcp:read');
-    const session = await bridged('demo');
+    const session = await bridged('demo', ['--authorize']);
     try {
       const result = await session.client.callTool({ name: 'admin', arguments: {} });
       expect(result.isError).not.toBe(true);
@@ -99,7 +99,7 @@ describe('mcpkey run as a stdio ↔ streamable HTTP bridge', () => {
       const authorizationsBefore = as.stats().authorizationRequests;
       let failure: Error | undefined;
       try {
-        const session = await bridged('stubborn');
+        const session = await bridged('stubborn', ['--authorize']);
         await session.close();
       } catch (error) {
         failure = error as Error;

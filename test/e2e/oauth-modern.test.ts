@@ -41,8 +41,8 @@ async function authorized(name: string, server: ModernMcpServer): Promise<void> 
   expect(result.code, result.stderr).toBe(0);
 }
 
-async function bridged<T>(era: LocalEra, name: string, body: (session: LocalSession) => Promise<T>): Promise<T> {
-  const session = await localSession(sandbox, era, name, { env: browserEnv() });
+async function bridged<T>(era: LocalEra, name: string, body: (session: LocalSession) => Promise<T>, runArgs: string[] = []): Promise<T> {
+  const session = await localSession(sandbox, era, name, { env: browserEnv(), runArgs });
   try {
     return await body(session);
   } catch (error) {
@@ -100,11 +100,11 @@ describe('a 2026-07-28 server that challenges only tools/list', () => {
 });
 
 describe('step-up: 403 insufficient_scope on admin', () => {
-  it('tools call authorizes again for the union of the scopes and succeeds', async () => {
+  it('tools call --authorize authorizes again for the union of the scopes and succeeds', async () => {
     await authorized('guarded', guarded);
     expect((await storedGrant(sandbox, 'guarded'))!.scope).toBe('mcp:read');
     guarded.clearRequests();
-    const result = await sandbox.run(['tools', 'call', 'guarded', 'admin'], { env: browserEnv(), timeoutMs: 120_000 });
+    const result = await sandbox.run(['tools', 'call', 'guarded', 'admin', '--authorize'], { env: browserEnv(), timeoutMs: 120_000 });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe('admin ok for alice\n');
     expect(scopes((await storedGrant(sandbox, 'guarded'))!.scope)).toEqual(['mcp:admin', 'mcp:read']);
@@ -115,7 +115,7 @@ describe('step-up: 403 insufficient_scope on admin', () => {
     expect(admin[1]!.headers['mcp-name']).toBe('admin');
   }, 180_000);
 
-  it('the run bridge does the same under a 2026-07-28 client, which never sees the 403', async () => {
+  it('run --authorize does the same under a 2026-07-28 client, which never sees the 403', async () => {
     await authorized('guarded', guarded);
     const before = as.stats().authorizationRequests;
     await bridged('2026-07-28', 'guarded', async (session) => {
@@ -123,7 +123,7 @@ describe('step-up: 403 insufficient_scope on admin', () => {
       await eventually(() => /needs more permission \(mcp:read mcp:admin\); authorizing again/.test(session.stderr()), 'the step-up note on stderr');
       // The new grant serves the next calls of the same session.
       expect(JSON.parse(textOf(await session.call('whoami'))).scope.split(' ').sort()).toEqual(['mcp:admin', 'mcp:read']);
-    });
+    }, ['--authorize']);
     expect(as.stats().authorizationRequests - before).toBe(1);
     expect(scopes((await storedGrant(sandbox, 'guarded'))!.scope)).toEqual(['mcp:admin', 'mcp:read']);
   }, 180_000);

@@ -5,10 +5,23 @@ import { serverArgument } from '../../cli/complete-kinds.js';
 import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import { findEntry } from '../../core/catalog/index.js';
+import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
 import { connectOptions } from '../../cli/session.js';
 
-export async function runServer(ctx: Context, name: string, override: string[], options: { protocol?: string } = {}): Promise<number> {
+export interface RunOptions {
+  protocol?: string;
+  authorize?: boolean;
+}
+
+/** stdin is a person's terminal: nothing will speak MCP there; say what this command is for. */
+function sayWaiting(ctx: Context): void {
+  if (ctx.runtime.stdin.isTTY === true && ctx.runtime.stderr.isTTY === true) {
+    ctx.printer.note('mcpkey: waiting for an MCP client on stdin (this command is meant to be started by an MCP client; see mcpkey client config)');
+  }
+}
+
+export async function runServer(ctx: Context, name: string, override: string[], options: RunOptions = {}): Promise<number> {
   const entry = findEntry(await ctx.catalog(), assertServerName(name));
   const { resolveEntrySecrets, launchSpec, launch } = await import('../../core/run/launch.js');
   const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
@@ -20,9 +33,11 @@ export async function runServer(ctx: Context, name: string, override: string[], 
       import('../../core/auth/classify.js'),
       import('../../core/protocol/connection.js'),
     ]);
-    const connect = await connectOptions(ctx, entry, secrets, options.protocol);
+    // stdin is the protocol channel: a step-up opens the browser only with --authorize, else the request fails with the command.
+    const connect = await connectOptions(ctx, entry, secrets, options.protocol, { browser: options.authorize === true });
     // Fail before the client starts talking when there is no grant at all.
     if (usesOAuth(entry)) await validGrant(entry.name, { store: ctx.grants, lockDir: ctx.stateDir });
+    sayWaiting(ctx);
     return runBridge({
       connect: (_local, relayElicitation) =>
         connectEntry({
@@ -39,7 +54,9 @@ export async function runServer(ctx: Context, name: string, override: string[], 
       log: (message) => ctx.printer.note(`mcpkey: ${message}`),
     });
   }
-  return launch(launchSpec(entry, secrets, ctx.runtime.env, override), ctx.runtime.cwd);
+  const spec = launchSpec(entry, secrets, ctx.runtime.env, override);
+  sayWaiting(ctx);
+  return launch(spec, ctx.runtime.cwd);
 }
 
 export function registerRun(program: Command, runtime: Runtime): void {
@@ -49,6 +66,9 @@ export function registerRun(program: Command, runtime: Runtime): void {
     .addArgument(serverArgument())
     .argument('[command...]', 'run this command instead of the entry’s own, after --')
     .option('--protocol <revision>', 'a remote server: force 2026-07-28 or 2025-11-25 (default: negotiate)')
+    .option('--authorize', 'a remote OAuth server asking for more scope: authorize in the browser (default: fail the request with the command to run)')
+    .option('--dry-run', 'print what would start (command, argv, cwd, env file, variable names), start nothing')
+    .option('--json', 'with --dry-run: machine-readable output')
     .addHelpText(
       'after',
       `
@@ -59,10 +79,19 @@ ${examples(
   'mcpkey run neon',
   'mcpkey run linear                       # stdio ↔ https://mcp.linear.app/mcp',
   'mcpkey run github -- github-mcp-server stdio',
+  'mcpkey run neon --dry-run               # what would start, and which variables; never a value',
 )}`,
     )
     .action(
-      action<{ protocol?: string }>(runtime, async (ctx, [name, ...override], options) => {
+      action<RunOptions & { dryRun?: boolean; json?: boolean }>(runtime, async (ctx, [name, ...override], options) => {
+        if (options.json && !options.dryRun) throw new UsageError('--json goes with --dry-run', 'mcpkey run NAME --dry-run --json', 'invalid_option');
+        if (options.dryRun) {
+          const { planRun, printRunPlan } = await import('./plan.js');
+          const plan = await planRun(ctx, findEntry(await ctx.catalog(), assertServerName(name!)), override);
+          if (options.json) ctx.printer.json(plan);
+          else printRunPlan(plan, ctx.printer);
+          return;
+        }
         runtime.exitCode = await runServer(ctx, name!, override, options);
       }),
     );

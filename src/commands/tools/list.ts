@@ -10,7 +10,8 @@ import type { ToolInfo } from '../../core/protocol/tools.js';
 /** The options of every `tools` command: how to reach the server and how to answer its questions. */
 export function sessionOptions(command: Command): Command {
   return command
-    .option('--authorize', 'run the OAuth authorization first when there is no grant')
+    .option('--authorize', 'authorize in the browser when there is no grant or the server asks for more scope (default on a terminal for more scope)')
+    .option('--timeout <seconds>', 'how long each request may wait for its answer (default 60, or MCPKEY_REQUEST_TIMEOUT)')
     .option('--protocol <revision>', 'force an MCP revision: 2026-07-28, 2025-11-25, or auto (default: negotiate)')
     .option('--elicit <mode>', 'answer servers that ask for input: ask (on a terminal), decline (default without one), accept-defaults')
     .option('--input <name=json>', 'an answer given in advance to a server that asks for input (repeatable)', collect)

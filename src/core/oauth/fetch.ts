@@ -13,7 +13,7 @@ export interface AuthorizedFetchOptions extends TokenDeps {
    * Authorizes again with these scopes: step-up on 403 insufficient_scope, or after the server moved
    * to another authorization server. Absent: such responses are returned as they are.
    */
-  stepUp?: (scope: string) => Promise<void>;
+  stepUp?: (scope: string, reason: 'scope' | 'issuer') => Promise<void>;
   /** Re-authorizations for everything this fetch sends (one command) before giving up. */
   maxStepUps?: number;
   log?: (message: string) => void;
@@ -64,11 +64,11 @@ export function authorizedFetch(options: AuthorizedFetchOptions): Fetch {
   const timeoutMs = options.timeoutMs ?? 15_000;
   let authorizations = 0;
 
-  const reauthorize = async (scope: string, exhausted: () => OAuthError): Promise<StoredGrant> => {
+  const reauthorize = async (scope: string, reason: 'scope' | 'issuer', exhausted: () => OAuthError): Promise<StoredGrant> => {
     if (!options.stepUp) throw exhausted();
     if (authorizations >= maxStepUps) throw exhausted();
     authorizations += 1;
-    await options.stepUp(scope);
+    await options.stepUp(scope, reason);
     return validGrant(options.server, options);
   };
 
@@ -88,7 +88,7 @@ export function authorizedFetch(options: AuthorizedFetchOptions): Fetch {
           // The authorization tells the user what happened, in one line (binding.ts).
           const old = grant.issuer;
           const scope = challenge.scope ?? unionScopes(grant.requestedScope, grant.scope);
-          grant = await reauthorize(scope, () =>
+          grant = await reauthorize(scope, 'issuer', () =>
             options.stepUp
               ? new OAuthError(`${options.server} moved to the authorization server ${issuer} after ${maxStepUps} authorizations`, 'run the command again', 'issuer_changed')
               : notAuthorized(options.server, `${options.server} now uses the authorization server ${issuer}; its grant from ${old} is not sent there`),
@@ -108,6 +108,7 @@ export function authorizedFetch(options: AuthorizedFetchOptions): Fetch {
           if (authorizations < maxStepUps) options.log?.(`${options.server} needs more permission (${challenge.scope ? untrusted(challenge.scope) : 'unspecified'}); authorizing again`);
           grant = await reauthorize(
             scope,
+            'scope',
             () =>
               new OAuthError(
                 `${options.server} still demands more scope after ${maxStepUps} authorizations (${challenge.scope ? untrusted(challenge.scope) : 'no scope named'})`,

@@ -2,7 +2,7 @@ import type { Client, DiscoverResult, PriorDiscovery, Tool } from '@modelcontext
 import type { Fetch } from '../oauth/discovery.js';
 import { answerElicitation, canElicit, type ElicitationPolicy } from './elicitation.js';
 import { connectionFailure, isEraRejection } from './failures.js';
-import { LineBuffer } from './line-buffer.js';
+import { createStdioTransport, localFailure, stdioContact, type StdioContact } from './stdio-contact.js';
 import { MessageGuard } from './message-limit.js';
 import { LEGACY_REVISION, MODERN_REVISION, type Era, type ProtocolChoice } from './revisions.js';
 import { LOST_RESPONSE, reportLostResponses } from './lost-responses.js';
@@ -11,7 +11,17 @@ import { noVerdicts, type Verdict, type VerdictStore } from './verdicts.js';
 
 export type Target =
   | { kind: 'http'; url: string; transport: 'streamable-http' | 'sse'; fetch: Fetch }
-  | { kind: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd: string; stderr: 'inherit' | 'ignore' };
+  | {
+      kind: 'stdio';
+      command: string;
+      args: string[];
+      env: Record<string, string>;
+      cwd: string;
+      /** `tail`: kept (its last lines, `redact`ed) for the message should it fail to start. */
+      stderr: 'inherit' | 'ignore' | 'tail';
+      /** Values that must never appear in a message (the secrets it was given). */
+      redact?: string[];
+    };
 
 export interface ConnectionOptions {
   /** The catalog name, for messages and as the verdict cache key. */
@@ -31,6 +41,13 @@ export interface ConnectionOptions {
 export const REQUEST_TIMEOUT_MS = 60_000;
 
 /**
+ * A freshly started stdio server may first download itself (`npx -y`, `uvx`, `docker run`): until it
+ * has said anything, a request waits at least this long (or until the process exits). Later requests
+ * have the normal timeout.
+ */
+export const STARTUP_ALLOWANCE_MS = 180_000;
+
+/**
  * One MCP session with a server, in whichever era it speaks. Every path that talks MCP (tools,
  * inspect, the bridge, the gateway) goes through this, so negotiation, the verdict cache and the
  * error wording exist once.
@@ -41,8 +58,10 @@ export interface McpConnection {
   readonly protocolVersion: string;
   /** Reached over HTTP (where `x-mcp-header` annotations count), not stdio. */
   readonly http: boolean;
-  /** The per-request timeout every request on this connection uses. */
+  /** The per-request timeout every request on this connection uses (the startup allowance until a stdio server has answered). */
   readonly timeoutMs: number;
+  /** Tools the server listed whose schemas mcpkey cannot use (screened off the wire), and why. */
+  readonly screened: ReadonlyMap<string, string>;
   /** Runs `op`; if the server rejects a cached era, forgets it, reconnects by probing, and runs `op` once more. */
   run<T>(op: (client: Client) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -72,9 +91,22 @@ export async function reissuingOnBrokenStream<T>(send: (options: SendOptions) =>
   }
 }
 
-/** Every tool of the server, raw, with the ones whose header annotations are invalid set aside. */
+/** Why mcpkey cannot use a tool as listed: its schemas must be JSON objects of type "object". */
+export function schemaProblem(tool: { inputSchema?: unknown; outputSchema?: unknown }): string | undefined {
+  const check = (schema: unknown, which: string, optional: boolean): string | undefined => {
+    if (schema === undefined && optional) return undefined;
+    if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return `its ${which} is not a JSON Schema object`;
+    const type = (schema as { type?: unknown }).type;
+    if (type === 'object') return undefined;
+    if (type === undefined) return `its ${which} has no "type": MCP requires "type": "object" (the tool's arguments are an object)`;
+    return `its ${which} is of type ${JSON.stringify(type).slice(0, 40)}: MCP requires "type": "object"`;
+  };
+  return check(tool.inputSchema, 'inputSchema', false) ?? check(tool.outputSchema, 'outputSchema', true);
+}
+
+/** Every tool of the server, raw, with the ones whose schemas or header annotations are invalid set aside. */
 export async function listTools(connection: McpConnection, client: Client, options: SendOptions = {}): Promise<ToolListing<Tool>> {
-  return listAllTools<Tool>(
+  const listing = await listAllTools<Tool>(
     (cursor) =>
       reissuingOnBrokenStream(
         (send) => client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, passthrough, send) as Promise<{ tools?: unknown[]; nextCursor?: string }>,
@@ -82,6 +114,15 @@ export async function listTools(connection: McpConnection, client: Client, optio
       ),
     connection.http,
   );
+  const tools: Tool[] = [];
+  for (const tool of listing.tools) {
+    const problem = schemaProblem(tool);
+    if (problem) listing.excluded.push({ name: tool.name, reason: problem });
+    else tools.push(tool);
+  }
+  // A 2026-07-28 listing is screened as it arrives (the SDK would refuse the whole of it).
+  for (const [name, reason] of connection.screened) if (!listing.excluded.some((entry) => entry.name === name)) listing.excluded.push({ name, reason });
+  return { tools, excluded: listing.excluded };
 }
 
 function cacheKey(options: ConnectionOptions): string {
@@ -90,19 +131,8 @@ function cacheKey(options: ConnectionOptions): string {
 }
 
 /** The transport, with the guard on the size of every message it reads. */
-async function createTransport(target: Target, guard: MessageGuard) {
-  if (target.kind === 'stdio') {
-    const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
-    const transport = new StdioClientTransport({ command: target.command, args: target.args, env: target.env, cwd: target.cwd, stderr: target.stderr, maxBufferSize: guard.limit });
-    // The SDK's buffer is quadratic in a long line; the same interface, linear (line-buffer.ts).
-    if ('_readBuffer' in transport) {
-      const { deserializeMessage } = await import('@modelcontextprotocol/client');
-      (transport as unknown as { _readBuffer: LineBuffer })._readBuffer = new LineBuffer(guard.limit, deserializeMessage);
-    }
-    guard.watch(transport);
-    guard.close = () => void transport.close().catch(() => undefined);
-    return transport;
-  }
+async function createTransport(target: Target, guard: MessageGuard, contact: StdioContact, timeoutMs: number) {
+  if (target.kind === 'stdio') return createStdioTransport(target, guard, contact, timeoutMs);
   const sdk = await import('@modelcontextprotocol/client');
   const url = new URL(target.url);
   const fetch = guard.fetch(target.fetch);
@@ -119,7 +149,7 @@ function negotiationMode(options: ConnectionOptions): 'legacy' | 'auto' | { pin:
   return 'auto';
 }
 
-async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | undefined, guard: MessageGuard): Promise<Client> {
+async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | undefined, guard: MessageGuard, contact: StdioContact, screened: Map<string, string>): Promise<Client> {
   const { Client } = await import('@modelcontextprotocol/client');
   const elicit = options.relayElicitation !== undefined || canElicit(options.elicitation);
   const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -141,9 +171,11 @@ async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | u
     const policy = options.elicitation!;
     client.setRequestHandler('elicitation/create', async (request) => (await answerElicitation(request.params as Parameters<typeof answerElicitation>[0], policy)) as never);
   }
-  const transport = completeByDefault(await createTransport(options.target, guard), () => client.getProtocolEra());
+  const transport = completeByDefault(await createTransport(options.target, guard, contact, timeout), () => client.getProtocolEra(), contact, screened);
   try {
-    await client.connect(transport, { timeout, ...(prior ? { prior } : {}) });
+    // The first contact with a fresh stdio server includes its start (and download): the allowance.
+    const handshake = options.target.kind === 'stdio' ? Math.max(timeout, STARTUP_ALLOWANCE_MS) : timeout;
+    await client.connect(transport, { timeout: handshake, ...(prior ? { prior } : {}) });
   } catch (error) {
     await client.close().catch(() => undefined);
     throw error;
@@ -155,22 +187,34 @@ async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | u
  * 2026-07-28: a result without `resultType` is `complete`, and a client must read it so. The SDK's
  * decoder insists on the field, so mcpkey fills it in as responses arrive (never on a 2025-era
  * connection, whose results have no such field and go to 2025-era clients through the bridge).
+ * The same decoder refuses a whole `tools/list` for one tool with a schema it cannot read: such
+ * tools are taken out here and reported (`screened`), so the others stay usable.
  */
-function completeByDefault<T extends object>(transport: T, era: () => Era | undefined): T {
+function completeByDefault<T extends object>(transport: T, era: () => Era | undefined, contact: StdioContact, screened: Map<string, string>): T {
   let handler: ((message: unknown, extra?: unknown) => void) | undefined;
   Object.defineProperty(transport, 'onmessage', {
     configurable: true,
     get: () => handler,
     set: (next: ((message: unknown, extra?: unknown) => void) | undefined) => {
       handler = next && ((message, extra) => {
-        const result = (message as { result?: unknown }).result;
-        if (era() !== 'legacy' && result !== null && typeof result === 'object' && !Array.isArray(result) && !('resultType' in result)) {
-          next({ ...(message as object), result: { ...result, resultType: 'complete' } }, extra);
+        contact.heard = true;
+        let result = (message as { result?: unknown }).result;
+        if (era() !== 'legacy' && result !== null && typeof result === 'object' && !Array.isArray(result)) {
+          const tools = (result as { tools?: unknown }).tools;
+          if (Array.isArray(tools)) result = { ...result, tools: tools.filter((tool) => usable(tool, screened)) };
+          next({ ...(message as object), result: 'resultType' in (result as object) ? result : { ...(result as object), resultType: 'complete' } }, extra);
         } else next(message, extra);
       });
     },
   });
   return transport;
+}
+
+function usable(tool: unknown, screened: Map<string, string>): boolean {
+  if (tool === null || typeof tool !== 'object' || typeof (tool as { name?: unknown }).name !== 'string') return false;
+  const problem = schemaProblem(tool as { inputSchema?: unknown });
+  if (problem) screened.set((tool as { name: string }).name, problem);
+  return problem === undefined;
 }
 
 function priorFrom(verdict: Verdict | undefined): PriorDiscovery | undefined {
@@ -185,20 +229,26 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
   const local = options.target.kind === 'stdio';
   const cached = negotiationMode(options) === 'auto' ? await verdicts.get(key).catch(() => undefined) : undefined;
   const guard = new MessageGuard(options.server);
+  const screened = new Map<string, string>();
+  const newContact = (): StdioContact => stdioContact(options.target.kind === 'stdio' ? (options.target.redact ?? []) : []);
+  let contact = newContact();
   /** A message over the limit closed the connection: that, not "connection closed", is what went wrong. */
-  const failure = (error: unknown) => guard.exceeded ?? connectionFailure(error, options.server, local);
+  const host = options.target.kind === 'http' ? new URL(options.target.url).host : undefined;
+  const failure = async (error: unknown) => guard.exceeded ?? (local ? await localFailure(error, options.server, contact) : undefined) ?? connectionFailure(error, options.server, local, host);
+  const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
 
   const establish = async (prior: PriorDiscovery | undefined): Promise<Client> => {
     let client: Client;
+    contact = newContact();
     try {
-      client = await connectOnce(options, prior, guard);
+      client = await connectOnce(options, prior, guard, contact, screened);
     } catch (error) {
       // A stale cached verdict: forget it and probe as if for the first time.
       if (prior && isEraRejection(error) && !guard.exceeded) {
         await verdicts.set(key, undefined).catch(() => undefined);
         return establish(undefined);
       }
-      throw failure(error);
+      throw await failure(error);
     }
     const era = client.getProtocolEra() ?? 'legacy';
     const discover = client.getDiscoverResult();
@@ -218,7 +268,10 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
       return client.getProtocolEra() ?? 'legacy';
     },
     http: options.target.kind === 'http',
-    timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+    get timeoutMs() {
+      return local && !contact.heard ? Math.max(timeout, STARTUP_ALLOWANCE_MS) : timeout;
+    },
+    screened,
     get protocolVersion() {
       return client.getNegotiatedProtocolVersion() ?? (connection.era === 'modern' ? MODERN_REVISION : LEGACY_REVISION);
     },
@@ -233,11 +286,11 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
           await verdicts.set(key, undefined).catch(() => undefined);
           await client.close().catch(() => undefined);
           client = await establish(undefined);
-          return op(client).catch((again: unknown) => {
-            throw failure(again);
+          return op(client).catch(async (again: unknown) => {
+            throw await failure(again);
           });
         }
-        throw failure(error);
+        throw await failure(error);
       }
     },
     close: () => client.close().catch(() => undefined),

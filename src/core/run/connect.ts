@@ -16,16 +16,19 @@ export interface ConnectOptions extends Pick<ConnectionOptions, 'protocol' | 've
   oauth: Omit<AuthorizedFetchOptions, 'server'>;
   /** Show the local server's stderr (it may be noisy). */
   verbose?: boolean;
+  /** Keep the local server's last stderr lines (its secrets replaced) for the message should it fail to start. */
+  stderrTail?: boolean;
 }
 
 /** Where an entry is reached: a local child with its secrets, or the remote with its credentials. */
-export function entryTarget(options: Pick<ConnectOptions, 'entry' | 'secrets' | 'env' | 'cwd' | 'oauth' | 'verbose'>): Target {
+export function entryTarget(options: Pick<ConnectOptions, 'entry' | 'secrets' | 'env' | 'cwd' | 'oauth' | 'verbose' | 'stderrTail'>): Target {
   const { entry } = options;
   if (entry.transport.type === 'stdio') {
     const spec = launchSpec(entry, options.secrets, options.env);
     // What the system would refuse (a NUL byte, a value over its limit) is named before the SDK tries.
     assertLaunchable(spec, spec.secretOf, ExitCode.serverFailed);
-    return { kind: 'stdio', command: spec.command, args: spec.args, env: spec.env, cwd: options.cwd, stderr: options.verbose ? 'inherit' : 'ignore' };
+    const stderr = options.verbose ? 'inherit' : options.stderrTail ? 'tail' : 'ignore';
+    return { kind: 'stdio', command: spec.command, args: spec.args, env: spec.env, cwd: options.cwd, stderr, redact: Object.values(options.secrets) };
   }
   return { kind: 'http', url: entry.transport.url, transport: entry.transport.transport, fetch: remoteFetch(entry, options.secrets, options.oauth) };
 }
