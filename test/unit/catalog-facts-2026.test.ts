@@ -1,29 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CATALOG } from '../../src/core/catalog/builtin.js';
-import { builtinEntry } from '../../src/core/catalog/index.js';
-import type { CatalogEntry, RemoteTransport, StdioTransport } from '../../src/core/catalog/types.js';
+import type { StdioTransport } from '../../src/core/catalog/types.js';
 import { validateEntry } from '../../src/core/catalog/validate.js';
+import { builtin, remote, stdio } from './lookups.js';
 
 /* The corrections and additions of shared/catalog-facts-2026-12.md, entry by entry. */
-
-function builtin(name: string): CatalogEntry {
-  const entry = builtinEntry(name);
-  if (!entry) throw new Error(`no built-in entry ${name}`);
-  return entry;
-}
-
-function stdio(name: string): StdioTransport {
-  const { transport } = builtin(name);
-  if (transport.type !== 'stdio') throw new Error(`${name} is not stdio`);
-  return transport;
-}
-
-function remote(name: string): RemoteTransport {
-  const { transport } = builtin(name);
-  if (transport.type !== 'remote') throw new Error(`${name} is not remote`);
-  return transport;
-}
 
 /** [secret name, env, optional] of an entry. */
 function secretsOf(name: string): Array<[string, string, boolean]> {

@@ -2,28 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/core/auth/classify.js';
 import { BUILTIN_CATALOG } from '../../src/core/catalog/builtin.js';
 import { builtinEntry, findEntry, mergeCatalog } from '../../src/core/catalog/index.js';
-import type { CatalogEntry, RemoteTransport, StdioTransport } from '../../src/core/catalog/types.js';
+import type { CatalogEntry, RemoteTransport } from '../../src/core/catalog/types.js';
 import { validateEntry } from '../../src/core/catalog/validate.js';
 import { NotFoundError } from '../../src/core/errors.js';
 import { isValidEnvName, tryParseSecretName } from '../../src/core/names.js';
-
-function builtin(name: string): CatalogEntry {
-  const entry = builtinEntry(name);
-  if (!entry) throw new Error(`no built-in entry ${name}`);
-  return entry;
-}
-
-function stdio(name: string): StdioTransport {
-  const { transport } = builtin(name);
-  if (transport.type !== 'stdio') throw new Error(`${name} is not stdio`);
-  return transport;
-}
-
-function remote(name: string): RemoteTransport {
-  const { transport } = builtin(name);
-  if (transport.type !== 'remote') throw new Error(`${name} is not remote`);
-  return transport;
-}
+import { builtin, remote, stdio } from './lookups.js';
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 

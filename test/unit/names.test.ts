@@ -9,16 +9,9 @@ import {
   printable,
   tryParseSecretName,
 } from '../../src/core/names.js';
+import { thrown } from './lookups.js';
 
 /** Runs fn, expects it to throw, and returns the error. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('server names', () => {
   it.each(['neon', 'google-maps', 'sequential-thinking', 'my_server', '0day', 'a', 'a'.repeat(64)])('accepts %j', (name) => {

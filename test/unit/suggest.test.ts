@@ -13,6 +13,7 @@ import {
   suggestSecret,
   unreadSecret,
 } from '../../src/core/suggest.js';
+import { thrown } from './lookups.js';
 
 /** A small catalog of its own, so that these tests do not follow the built-in one's changes. */
 function entry(name: string, secrets: Array<[string, string, boolean?]>, remote = false): ResolvedEntry {
@@ -40,15 +41,6 @@ const CATALOG: ResolvedEntry[] = [
     ['slack.channel_ids', 'SLACK_CHANNEL_IDS', true],
   ]),
 ];
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('editDistance (optimal string alignment)', () => {
   it.each([
