@@ -17,8 +17,8 @@ export interface RunPlan {
   transport: { type: 'stdio'; command: string; args: string[] } | { type: 'remote'; url: string; transport: 'streamable-http' | 'sse' };
   /** stdio: the working directory of the server. */
   cwd?: string;
-  /** The env file secrets were read from, or null. */
-  envFile: string | null;
+  /** The env file secrets were read from; absent when there is none (the JSON vocabulary has no null). */
+  envFile?: string;
   variables: PlannedVariable[];
   /** Remote: the names of the headers sent with every request. */
   headers?: string[];
@@ -42,7 +42,7 @@ export async function planRun(ctx: Context, entry: ResolvedEntry, override: stri
   }
   if (resolver.keychainError) warnings.push(`the keychain could not be read: ${resolver.keychainError.message}`);
   const kind = usesOAuth(entry) ? 'oauth' : entry.secrets.length > 0 ? 'api-key' : 'none';
-  const base = { server: entry.name, envFile: envFile?.path ?? null, kind, missing, warnings } as const;
+  const base = { server: entry.name, ...(envFile ? { envFile: envFile.path } : {}), kind, missing, warnings } as const;
   if (stdio) {
     const [command, ...args] = override.length ? override : entry.transport.type === 'stdio' ? [entry.transport.command, ...entry.transport.args] : [];
     return { ...base, transport: { type: 'stdio', command: command!, args }, cwd: ctx.runtime.cwd, variables };

@@ -1,5 +1,5 @@
 import { untrusted } from '../text.js';
-import { OAuthError } from './errors.js';
+import { OAuthError, serverErrorCode } from './errors.js';
 import { responseIssuerProblem, type RecordedIssuer } from './issuer.js';
 import type { CallbackServer } from './loopback.js';
 
@@ -64,8 +64,7 @@ export async function authorizationResponse(options: {
   if (error) {
     const description = url.searchParams.get('error_description');
     // Whatever the redirect carried is the provider's text (or anyone's): shown escaped and clipped.
-    const code = /^[\x21-\x7e]{1,64}$/.test(error) ? error : 'authorization_refused';
-    throw new OAuthError(`authorization refused by the provider: ${untrusted(error, 64)}${description ? ` (${untrusted(description)})` : ''}`, 'run `mcpkey oauth authorize` again and approve the request', code);
+    throw new OAuthError(`authorization refused by the provider: ${untrusted(error, 64)}${description ? ` (${untrusted(description)})` : ''}`, 'run `mcpkey oauth authorize` again and approve the request', serverErrorCode(error, 'authorization_refused'));
   }
   return url;
 }

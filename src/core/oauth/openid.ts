@@ -4,7 +4,7 @@ import { TOKEN_BODY_LIMIT } from '../limits.js';
 import { untrusted } from '../text.js';
 import { clientSecretBasic } from './client-auth.js';
 import { oversized, type AuthServerMetadata } from './metadata.js';
-import { OAuthError } from './errors.js';
+import { OAuthError, serverErrorCode } from './errors.js';
 import type { TokenAuthMethod } from './store.js';
 import { isLoopback } from './urls.js';
 
@@ -49,11 +49,6 @@ function ownCause(error: unknown): OAuthError | undefined {
   return undefined;
 }
 
-/** An OAuth error code is a short token; anything else the server put there is not used as one. */
-function errorCode(code: string): string {
-  return /^[\x21-\x7e]{1,64}$/.test(code) ? code : 'oauth_failed';
-}
-
 /** Turns openid-client's errors into one-line OAuthErrors. Server error codes are kept; tokens never appear in them. */
 export function oauthFailure(error: unknown, during: string): OAuthError {
   const own = ownCause(error);
@@ -62,10 +57,10 @@ export function oauthFailure(error: unknown, during: string): OAuthError {
   // The server's words are shown, but without control characters and at a readable length.
   if (e.name === 'ResponseBodyError' && e.error) {
     const detail = untrusted(e.error_description ? `${e.error}: ${e.error_description}` : e.error);
-    return new OAuthError(`${during} failed: the server answered ${detail}`, 'run the command again; if it keeps failing, check the server or the client registration', errorCode(e.error));
+    return new OAuthError(`${during} failed: the server answered ${detail}`, 'run the command again; if it keeps failing, check the server or the client registration', serverErrorCode(e.error, 'oauth_failed'));
   }
   if (e.name === 'AuthorizationResponseError' && e.error) {
-    return new OAuthError(`authorization refused: ${untrusted(`${e.error}${e.error_description ? `: ${e.error_description}` : ''}`)}`, 'run `mcpkey oauth authorize` again and approve the request', errorCode(e.error));
+    return new OAuthError(`authorization refused: ${untrusted(`${e.error}${e.error_description ? `: ${e.error_description}` : ''}`)}`, 'run `mcpkey oauth authorize` again and approve the request', serverErrorCode(e.error, 'oauth_failed'));
   }
   const message = untrusted((e.message ?? String(error)).split('\n')[0]!);
   if (/"iss"|issuer/i.test(message)) {
