@@ -3,11 +3,13 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startMcpServer } from '../fixtures/mcp-server.js';
 import { BIN, requireSecretService, useSandbox } from './helpers.js';
-import { useOAuthPeers, BROWSER_DRIVER, sleep, storedGrant } from './oauth-helpers.js';
+import { expireGrant } from './grant-helpers.js';
+import { useOAuthPeers, BROWSER_DRIVER, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
-const TTL = 8;
+// Long-lived: a token expires when the test says so (expireGrant), never because a loaded machine was slow.
+const TTL = 3600;
 
 const { as, mcp } = useOAuthPeers({ accessTokenTtl: TTL });
 const sandbox = useSandbox();
@@ -55,8 +57,8 @@ describe('mcpkey run as a stdio ↔ streamable HTTP bridge', () => {
       expect(JSON.parse(text(await session.client.callTool({ name: 'whoami', arguments: {} })))).toMatchObject({ sub: 'alice' });
 
       const refreshes = as.stats().refreshGrants;
-      const before = (await storedGrant(sandbox, 'demo'))!.accessToken;
-      await sleep((TTL / 2) * 1000 + 800);
+      // Expired for mcpkey and at the authorization server alike: the server would refuse the old token.
+      const before = await expireGrant(sandbox, 'demo', as);
       expect(text(await session.client.callTool({ name: 'echo', arguments: { text: 'after expiry' } }))).toBe('after expiry');
       expect(as.stats().refreshGrants).toBe(refreshes + 1);
       expect((await storedGrant(sandbox, 'demo'))!.accessToken).not.toBe(before);

@@ -1,13 +1,30 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStallProxy } from '../fixtures/dbus-stall-proxy.js';
+import { startPrivateKeyring, type PrivateKeyring } from '../fixtures/private-keyring.js';
 import { requireSecretService, useSandbox } from './helpers.js';
 import { addAndAuthorize, expireGrant } from './grant-helpers.js';
 import { callTool, storedGrant, useOAuthPeers } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
+
+// A keyring of this file's own, for every test here: N clients at once, and one slowed behind a proxy,
+// must not leave the suite's shared keyring in a state other files see (it once lost its default collection).
+let keyringDir: string;
+let keyring: PrivateKeyring | undefined;
+let restoreBus: (() => void) | undefined;
+beforeAll(async () => {
+  keyringDir = await mkdtemp(join(tmpdir(), 'mcpkey-load-keyring-'));
+  keyring = await startPrivateKeyring(keyringDir);
+  restoreBus = keyring.becomeSessionBus();
+});
+afterAll(async () => {
+  restoreBus?.();
+  await keyring?.close();
+  if (keyringDir) await rm(keyringDir, { recursive: true, force: true });
+});
 
 /**
  * MCP clients start one mcpkey per server, per window, per headers-helper call: many `oauth token` at
@@ -55,7 +72,7 @@ describe('load', () => {
     // Every reply of the Secret Service comes 2.5 s late for the first 15 s: longer than the keychain
     // library waits (2 s), as when it is swamped. The calls must get through once it recovers.
     const dir = await mkdtemp(join(tmpdir(), 'mcpkey-proxy-'));
-    const proxy = await startStallProxy({ dir });
+    const proxy = await startStallProxy({ dir, upstream: keyring!.address });
     proxy.slow(2_500);
     const recover = setTimeout(() => proxy.resume(), 15_000);
     try {

@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
 import { startMcpServer, type McpResourceServer } from '../fixtures/mcp-server.js';
 import { requireSecretService, ROOT, Sandbox } from './helpers.js';
-import { BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
+import { expireGrant } from './grant-helpers.js';
+import { BROWSER_DRIVER, callTool, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
@@ -58,7 +59,8 @@ async function startDocumentServer(): Promise<DocumentServer> {
   };
 }
 
-const TTL = 8;
+// Long-lived: a token expires when the test says so (expireGrant), never because a loaded machine was slow.
+const TTL = 3600;
 let as: AuthServer;
 let mcp: McpResourceServer;
 let docs: DocumentServer;
@@ -154,7 +156,7 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
     expect(ls.servers.find((s: { name: string }) => s.name === 'demo')).toMatchObject({ status: 'authorized', client: 'metadata-document' });
 
     // A refresh (no MCPKEY_CLIENT_METADATA_URL needed any more) uses the same client ID.
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     const refreshesBefore = as.stats().refreshGrants;
     const token = await sandbox.run(['oauth', 'token', 'demo']);
     expect(token.code, token.stderr).toBe(0);
@@ -194,7 +196,7 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
     expect(origin.stderr.trim().split('\n')).toHaveLength(1);
     expect(origin.stderr).toMatch(/has no path/);
     expect(as.stats().authorizationRequests).toBe(before.authorizationRequests);
-  }, 90_000);
+  }, 180_000);
 
   it('reads "clientMetadataUrl" from config.json, and MCPKEY_CLIENT_METADATA_URL overrides it', async () => {
     const fromConfig = await docs.publish('/config/client.json');

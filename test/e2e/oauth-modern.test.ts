@@ -8,12 +8,13 @@ import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
 import { startModernMcpServer, type ModernMcpServer, type ModernRequestLogEntry } from '../fixtures/mcp-server-2026.js';
 import { requireSecretService, useSandbox } from './helpers.js';
 import { eventually, localSession, textOf, type LocalEra, type LocalSession } from './local-clients.js';
+import { expireGrant } from './grant-helpers.js';
 import { BROWSER_DRIVER, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
-/** Short enough to wait out, long enough for a command to start and finish on a loaded machine. */
-const TTL = 10;
+/** Long-lived: a token expires when the test says so (expiredGrant), never because a loaded machine was slow. */
+const TTL = 3600;
 
 let as: AuthServer;
 /** Every request needs a token. */
@@ -56,12 +57,9 @@ const bearer = (entry: ModernRequestLogEntry) => entry.headers.authorization?.re
 const lastCodeRequest = () => as.requests().filter((request) => request.query?.response_type === 'code').at(-1)!;
 const scopes = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean).sort();
 
-/** Waits until the stored access token has really expired (the server would refuse it too). */
-async function expiredGrant(name: string): Promise<string> {
-  const grant = (await storedGrant(sandbox, name))!;
-  const expiresAt = Date.parse(grant.expiresAt!);
-  await eventually(() => Date.now() > expiresAt + 250, 'the access token to expire', (TTL + 30) * 1000);
-  return grant.accessToken;
+/** Expires the stored access token now, for mcpkey and at the authorization server (the server would refuse it too). */
+function expiredGrant(name: string): Promise<string> {
+  return expireGrant(sandbox, name, as);
 }
 
 describe('a 2026-07-28 server that challenges only tools/list', () => {

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyServer } from '../fixtures/mcp-server.js';
 import { filesUnder, requireSecretService, runInTerminal, useSandbox } from './helpers.js';
-import { useOAuthPeers, BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
+import { expireGrant } from './grant-helpers.js';
+import { useOAuthPeers, BROWSER_DRIVER, callTool, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
-const TTL = 8;
+// Long-lived: a token expires when the test says so (expireGrant), never because a loaded machine was slow.
+const TTL = 3600;
 
 const { as, mcp } = useOAuthPeers({ accessTokenTtl: TTL });
 const sandbox = useSandbox();
@@ -60,7 +62,7 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
     expect(JSON.parse((await sandbox.run(['oauth', 'token', 'demo', '--json'])).stdout)).toEqual({ Authorization: `Bearer ${grant.accessToken}` });
 
     // Near expiry, `oauth token` refreshes first; the rotated-out refresh token is dead at the AS.
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     const refreshesBefore = as.stats().refreshGrants;
     const refreshed = await sandbox.run(['oauth', 'token', 'demo']);
     expect(refreshed.code, refreshed.stderr).toBe(0);
@@ -74,7 +76,7 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
     expect(JSON.parse(await callTool(mcp.url, renewed.accessToken, 'whoami'))).toMatchObject({ sub: 'alice' });
 
     // 20 concurrent `oauth token` calls across expiry: all succeed with the same token, one refresh.
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     const before = as.stats().refreshGrants;
     const runs = await Promise.all(Array.from({ length: 20 }, () => sandbox.run(['oauth', 'token', 'demo'], { timeoutMs: 60_000 })));
     expect(runs.map((run) => run.code)).toEqual(Array(20).fill(0));
@@ -123,7 +125,7 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: current.refreshToken!, client_id: current.clientId, resource: mcp.url }),
     });
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     const token = await sandbox.run(['oauth', 'token', 'demo']);
     expect(token.code).toBe(4);
     expect(token.stderr.trim().split('\n')).toHaveLength(1);
@@ -167,7 +169,7 @@ describe('other client identities and flows', () => {
     for (const { stdout, stderr } of sandbox.transcript) expect(stdout + stderr).not.toContain(secret);
     for (const file of await filesUnder(sandbox.home)) expect(file.content).not.toContain(secret);
     // A refresh authenticates the same way.
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     expect((await sandbox.run(['oauth', 'token', 'demo'])).code).toBe(0);
     const refresh = as.requests().filter((r) => r.route === 'token' && r.body?.grant_type === 'refresh_token' && r.clientId === clientId).at(-1)!;
     expect(refresh.status).toBe(200);
