@@ -43,7 +43,7 @@ async function add(name: string, url: string): Promise<void> {
 }
 
 async function authorize(name: string, extra: string[] = [], input?: string) {
-  return sandbox.run(['oauth', 'authorize', name, ...extra], { env: browserEnv(), timeoutMs: 90_000, ...(input ? { input } : {}) });
+  return sandbox.run(['oauth', 'authorize', name, ...extra], { env: browserEnv(), timeoutMs: 180_000, ...(input ? { input } : {}) });
 }
 
 /** Exit 7, exactly one error line matching `pattern`, no stack, no grant. */
@@ -69,7 +69,7 @@ describe('RFC 9207: the issuer on the redirect', () => {
     expect(Date.now() - started).toBeLessThan(45_000);
     await expectRefused(result, new RegExp(`the authorization response has no iss, although ${as.issuer} sends one`));
     expect(as.stats().authorizationCodeGrants).toBe(codeGrants);
-  }, 120_000);
+  }, 300_000);
 
   it('refuses the trailing-slash variant of the issuer: simple string comparison', async () => {
     await add('demo', mcp.url);
@@ -78,13 +78,13 @@ describe('RFC 9207: the issuer on the redirect', () => {
     const result = await authorize('demo', ['--timeout', '300']);
     await expectRefused(result, /the authorization response came from issuer "http:\/\/127\.0\.0\.1:\d+\/", expected "http:\/\/127\.0\.0\.1:\d+"/);
     expect(as.stats().authorizationCodeGrants).toBe(codeGrants);
-  }, 120_000);
+  }, 300_000);
 
   it('compares a present iss even when the AS does not advertise it', async () => {
     await add('demo', mcp.url);
     as.configure({ metadataOverrides: { authorization_response_iss_parameter_supported: undefined }, issMismatch: 'http://127.0.0.1:1/evil' });
     await expectRefused(await authorize('demo'), /came from issuer "http:\/\/127\.0\.0\.1:1\/evil"/);
-  }, 120_000);
+  }, 300_000);
 
   it('metadata whose issuer differs only by a trailing slash is not used at all', async () => {
     await add('demo', mcp.url);
@@ -117,7 +117,7 @@ describe('RFC 8707: resource exactly as published', () => {
     const refresh = as.requests().filter((r) => r.route === 'token' && r.body?.grant_type === 'refresh_token').at(-1)!;
     expect(refresh.status).toBe(200);
     expect(refresh.body!.resource).toBe(mcp.origin);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('client_secret_basic per RFC 6749 §2.3.1', () => {
@@ -127,7 +127,7 @@ describe('client_secret_basic per RFC 6749 §2.3.1', () => {
     expect(result.code, result.stderr).toBe(0);
     const tokenRequest = as.requests().filter((r) => r.route === 'token' && r.clientId === 'static-basic').at(-1)!;
     expect(rawBasic(tokenRequest.authorization)).toBe('static-basic:static-basic-secret');
-  }, 120_000);
+  }, 300_000);
 
   it('form-encodes ":" , space, "+" and "%" so that a decoding server reads the id and secret back', async () => {
     await add('demo', mcp.url);
@@ -137,7 +137,7 @@ describe('client_secret_basic per RFC 6749 §2.3.1', () => {
     expect(tokenRequest.status).toBe(200);
     expect(rawBasic(tokenRequest.authorization)).toBe('mcp.key_client-1~%3Ax:s3%3Acr~et_with+space%2B%25');
     expect((await storedGrant(sandbox, 'demo'))!.clientId).toBe(SPECIAL_ID);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('discovery finds the challenge where it is', () => {
@@ -162,7 +162,7 @@ describe('discovery finds the challenge where it is', () => {
     } finally {
       await modern.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('credentials belong to their issuer (SEP-2352)', () => {
@@ -205,7 +205,7 @@ describe('credentials belong to their issuer (SEP-2352)', () => {
     } finally {
       await close();
     }
-  }, 180_000);
+  }, 300_000);
 
   it('tools list after the move: the 401 leads to the new AS, not to a refresh at the old one', async () => {
     const { as2, server, close } = await movingServer();
@@ -226,7 +226,7 @@ describe('credentials belong to their issuer (SEP-2352)', () => {
     } finally {
       await close();
     }
-  }, 180_000);
+  }, 300_000);
 
   it('a pre-registered client is not presented to the new AS: one clear error instead', async () => {
     const { as2, server, close } = await movingServer();
@@ -246,7 +246,7 @@ describe('credentials belong to their issuer (SEP-2352)', () => {
     } finally {
       await close();
     }
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('2025-03-26 servers whose metadata names an issuer under the origin', () => {
@@ -271,5 +271,5 @@ describe('2025-03-26 servers whose metadata names an issuer under the origin', (
     } finally {
       await legacy.close();
     }
-  }, 180_000);
+  }, 300_000);
 });

@@ -38,7 +38,7 @@ const browserEnv = () => ({ BROWSER: BROWSER_DRIVER, DRIVER_LOG: `${sandbox.dir}
 
 async function authorized(name: string, server: ModernMcpServer): Promise<void> {
   expect((await sandbox.run(['server', 'add', name, '--url', server.url])).code).toBe(0);
-  const result = await sandbox.run(['oauth', 'authorize', name], { env: browserEnv(), timeoutMs: 90_000 });
+  const result = await sandbox.run(['oauth', 'authorize', name], { env: browserEnv(), timeoutMs: 180_000 });
   expect(result.code, result.stderr).toBe(0);
 }
 
@@ -94,7 +94,7 @@ describe('a 2026-07-28 server that challenges only tools/list', () => {
       expect(bearer(entry)).toBeDefined();
     }
     expect(lenient.rpcRequests('initialize')).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('step-up: 403 insufficient_scope on admin', () => {
@@ -111,7 +111,7 @@ describe('step-up: 403 insufficient_scope on admin', () => {
     expect(admin.map((entry) => entry.status)).toEqual([403, 200]);
     expect(admin[0]!.wwwAuthenticate).toMatch(/insufficient_scope/);
     expect(admin[1]!.headers['mcp-name']).toBe('admin');
-  }, 180_000);
+  }, 300_000);
 
   it('the run bridge does the same under a 2026-07-28 client, which never sees the 403', async () => {
     await authorized('guarded', guarded);
@@ -124,7 +124,7 @@ describe('step-up: 403 insufficient_scope on admin', () => {
     });
     expect(as.stats().authorizationRequests - before).toBe(1);
     expect(scopes((await storedGrant(sandbox, 'guarded'))!.scope)).toEqual(['mcp:admin', 'mcp:read']);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('refresh', () => {
@@ -142,7 +142,7 @@ describe('refresh', () => {
     const sent = guarded.requests().filter((entry) => entry.method === 'POST').map(bearer);
     expect(sent).not.toContain(expired);
     expect(sent).toContain(renewed);
-  }, 180_000);
+  }, 300_000);
 
   it('run: mid-session expiry and a refused token are both refreshed without the 2025-11-25 client noticing', async () => {
     await authorized('guarded', guarded);
@@ -166,5 +166,5 @@ describe('refresh', () => {
       // Diagnostics on stderr never carry a token.
       expect(session.stderr()).not.toContain((await storedGrant(sandbox, 'guarded'))!.accessToken);
     });
-  }, 180_000);
+  }, 300_000);
 });

@@ -23,7 +23,7 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
   it('authorizes through discovery + DCR + PKCE + resource indicators, and the token works at the MCP server', async () => {
     await addDemo();
     const registrationsBefore = as.stats().registrations;
-    const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 });
+    const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`${as.issuer}/authorize?`);
     expect(as.stats().registrations).toBe(registrationsBefore + 1);
@@ -107,14 +107,14 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
       }
     }
     for (const file of await filesUnder(sandbox.home)) for (const value of secrets) expect(file.content, file.path).not.toContain(value);
-  }, 120_000);
+  }, 300_000);
 
   it('reuses the dynamic registration for a second authorization, and a dead grant is forgotten', async () => {
     await addDemo();
-    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 })).code).toBe(0);
+    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 })).code).toBe(0);
     const registrations = as.stats().registrations;
     const first = (await storedGrant(sandbox, 'demo'))!;
-    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 })).code).toBe(0);
+    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 })).code).toBe(0);
     expect(as.stats().registrations).toBe(registrations);
     expect((await storedGrant(sandbox, 'demo'))!.clientId).toBe(first.clientId);
 
@@ -131,16 +131,16 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
     expect(token.stderr.trim().split('\n')).toHaveLength(1);
     expect(token.stderr).toMatch(/no longer valid \(invalid_grant\) — run `mcpkey oauth authorize demo`/);
     expect(await storedGrant(sandbox, 'demo')).toBeUndefined();
-  }, 120_000);
+  }, 300_000);
 
   it('server disable clears the grant and the registration', async () => {
     await addDemo();
-    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 })).code).toBe(0);
+    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 })).code).toBe(0);
     expect(await sandbox.keychainValue(`oauth-dcr:${as.issuer}`)).toBeDefined();
     expect((await sandbox.run(['server', 'disable', 'demo'])).code).toBe(0);
     expect(await storedGrant(sandbox, 'demo')).toBeUndefined();
     expect(await sandbox.keychainValue(`oauth-dcr:${as.issuer}`)).toBeUndefined();
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('other client identities and flows', () => {
@@ -151,7 +151,7 @@ describe('other client identities and flows', () => {
     await addDemo();
     const result = await sandbox.run(
       ['oauth', 'authorize', 'demo', '--client-id', clientId, '--client-secret-stdin', '--client-auth', method],
-      { input: `${secret}\n`, env: browserEnv(), timeoutMs: 90_000 },
+      { input: `${secret}\n`, env: browserEnv(), timeoutMs: 180_000 },
     );
     expect(result.code, result.stderr).toBe(0);
     const tokenRequest = as.requests().filter((r) => r.route === 'token' && r.clientId === clientId).at(-1)!;
@@ -173,23 +173,23 @@ describe('other client identities and flows', () => {
     expect((await sandbox.run(['oauth', 'token', 'demo'])).code).toBe(0);
     const refresh = as.requests().filter((r) => r.route === 'token' && r.body?.grant_type === 'refresh_token' && r.clientId === clientId).at(-1)!;
     expect(refresh.status).toBe(200);
-  }, 120_000);
+  }, 300_000);
 
   it('device flow', async () => {
     await addDemo();
-    const result = await sandbox.run(['oauth', 'authorize', 'demo', '--device'], { env: browserEnv(), timeoutMs: 90_000 });
+    const result = await sandbox.run(['oauth', 'authorize', 'demo', '--device'], { env: browserEnv(), timeoutMs: 180_000 });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/enter the code [A-Z0-9-]+/);
     expect(as.stats().deviceCodeGrants).toBeGreaterThan(0);
     const grant = (await storedGrant(sandbox, 'demo'))!;
     expect(JSON.parse(await callTool(mcp.url, grant.accessToken, 'whoami'))).toMatchObject({ sub: 'alice' });
-  }, 120_000);
+  }, 300_000);
 
   it('2025-03-26 server: AS metadata at the MCP origin', async () => {
     const legacy = await startLegacyServer();
     try {
       await addDemo(legacy.url);
-      const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 });
+      const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 });
       expect(result.code, result.stderr).toBe(0);
       const grant = (await storedGrant(sandbox, 'demo'))!;
       expect(grant.issuer).toBe(legacy.origin);
@@ -197,13 +197,13 @@ describe('other client identities and flows', () => {
     } finally {
       await legacy.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('2025-03-26 server without any metadata: /authorize, /token, /register at the origin', async () => {
     const legacy = await startLegacyServer({ auth: { noMetadata: true } });
     try {
       await addDemo(legacy.url);
-      const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 });
+      const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toContain(`${legacy.origin}/authorize?`);
       expect(legacy.auth.stats().registrations).toBe(1);
@@ -212,7 +212,7 @@ describe('other client identities and flows', () => {
     } finally {
       await legacy.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('server enable on a terminal', () => {
@@ -220,11 +220,11 @@ describe('server enable on a terminal', () => {
     await addDemo();
     const result = await runInTerminal(sandbox, ['server', 'enable', 'demo'], [{ prompt: 'Authorize demo now?', answer: 'y' }], {
       env: browserEnv(),
-      timeoutMs: 90_000,
+      timeoutMs: 180_000,
     });
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toContain('Enabled demo');
     expect(result.stdout).toContain('Authorized demo');
     expect((await storedGrant(sandbox, 'demo'))!.issuer).toBe(as.issuer);
-  }, 120_000);
+  }, 300_000);
 });
