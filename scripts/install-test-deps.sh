@@ -11,7 +11,7 @@ for package in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null; then
-  echo "install-test-deps: no apt-get (not Debian or Ubuntu); install these with your package manager: ${missing[*]}" >&2
+  echo "install-test-deps: no apt-get (not Debian); install these with your package manager: ${missing[*]}" >&2
   exit 1
 fi
 # As root (a fresh container, CI): directly, as there may be no sudo at all. Otherwise through sudo.
