@@ -1,5 +1,5 @@
 # bash completion for mcpkey
-# Install: mcpkey completion bash > ~/.local/share/bash-completion/completions/mcpkey
+# Install: mcpkey completion install bash   (writes it where bash-completion finds it)
 # or add to ~/.bashrc: source <(mcpkey completion bash)
 
 _mcpkey() {

@@ -1,5 +1,5 @@
 # fish completion for mcpkey
-# Install: mcpkey completion fish > ~/.config/fish/completions/mcpkey.fish
+# Install: mcpkey completion install fish   (writes ~/.config/fish/completions/mcpkey.fish)
 
 function __mcpkey_complete
     # Every word after "mcpkey" up to the cursor, then the word being completed.

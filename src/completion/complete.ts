@@ -3,6 +3,9 @@ import { readBoundedFile } from '../core/files.js';
 import { escapeControls } from '../core/text.js';
 import { BUILTIN_CATALOG } from '../core/catalog/builtin.js';
 import { configFile } from '../core/config/paths.js';
+// Nothing but types at run time: classify.js imports no module, so the fast path stays light.
+import { usesOAuth } from '../core/auth/classify.js';
+import type { CatalogEntry } from '../core/catalog/types.js';
 import type { Runtime } from '../cli/io.js';
 import type { SpecCommand, SpecOption } from './spec.js';
 
@@ -18,28 +21,77 @@ async function loadSpec(): Promise<SpecCommand> {
   return JSON.parse(await readFile(new URL('../completion-spec.json', import.meta.url), 'utf8')) as SpecCommand;
 }
 
-/** The user's config, read directly: completion must never fail or prompt, so any problem means "no user entries". */
-async function userEntries(runtime: Runtime): Promise<Array<{ name: string; title?: string; secrets?: Array<{ name: string; description?: string }> }>> {
+interface UserEntry {
+  title?: string;
+  secrets?: Array<{ name: string; description?: string }>;
+}
+
+interface UserConfig {
+  enabled: string[];
+  servers: Record<string, UserEntry>;
+}
+
+/** The user's config, read directly: completion must never fail or prompt, so any problem means "nothing of the user's". */
+async function userConfig(runtime: Runtime): Promise<UserConfig> {
   try {
     // A regular file of at most 10 MiB: a FIFO in its place must not hang the shell's completion.
-    const data = JSON.parse((await readBoundedFile(configFile(runtime.env))).toString('utf8')) as { servers?: Record<string, { title?: string; secrets?: Array<{ name: string }> }> };
-    return Object.entries(data.servers ?? {}).map(([name, entry]) => ({ name, ...entry }));
+    const data = JSON.parse((await readBoundedFile(configFile(runtime.env))).toString('utf8')) as Partial<UserConfig>;
+    const servers = typeof data.servers === 'object' && data.servers !== null && !Array.isArray(data.servers) ? data.servers : {};
+    const enabled = Array.isArray(data.enabled) ? data.enabled.filter((name): name is string => typeof name === 'string') : [];
+    return { enabled, servers };
   } catch {
-    return [];
+    return { enabled: [], servers: {} };
   }
 }
 
-async function serverCandidates(runtime: Runtime): Promise<Candidate[]> {
-  const byName = new Map<string, string>(BUILTIN_CATALOG.map((entry) => [entry.name, entry.title]));
-  for (const entry of await userEntries(runtime)) byName.set(entry.name, entry.title ?? 'user entry');
-  return [...byName].map(([value, description]) => ({ value, description }));
+/** Built-in entries, replaced by the user's own of the same name, as the commands see them. */
+function mergedEntries(config: UserConfig): Map<string, { title: string; entry: unknown }> {
+  const byName = new Map<string, { title: string; entry: unknown }>(BUILTIN_CATALOG.map((entry) => [entry.name, { title: entry.title, entry }]));
+  for (const [name, entry] of Object.entries(config.servers)) byName.set(name, { title: entry?.title ?? 'user entry', entry });
+  return byName;
+}
+
+/** usesOAuth on an entry read without validation: one it cannot judge is not offered. */
+function oauthCapable(entry: unknown): boolean {
+  try {
+    return usesOAuth({ source: 'user', ...(entry as CatalogEntry) });
+  } catch {
+    return false;
+  }
+}
+
+/** Server names: all of them, or only those the command accepts (`server remove`: the user's own; `oauth …`: OAuth ones). */
+async function serverCandidates(runtime: Runtime, kind: string): Promise<Candidate[]> {
+  const config = await userConfig(runtime);
+  const merged = mergedEntries(config);
+  const enabled = new Set(config.enabled);
+  const title = (name: string) => merged.get(name)?.title ?? 'not in the catalog';
+  let names: string[];
+  switch (kind) {
+    case 'user-server':
+      names = Object.keys(config.servers);
+      break;
+    case 'enabled-server':
+      // Also a stale name the catalog no longer has: disabling it is how it goes away.
+      names = config.enabled;
+      break;
+    case 'disabled-server':
+      names = [...merged.keys()].filter((name) => !enabled.has(name));
+      break;
+    case 'oauth-server':
+      names = [...merged].filter(([, { entry }]) => oauthCapable(entry)).map(([name]) => name);
+      break;
+    default:
+      names = [...merged.keys()];
+  }
+  return names.map((value) => ({ value, description: title(value) }));
 }
 
 /** Secret names: those the catalog declares, plus those in the keychain (the only completion that asks it). */
 async function secretCandidates(runtime: Runtime): Promise<Candidate[]> {
   const byName = new Map<string, string>();
   for (const entry of BUILTIN_CATALOG) for (const secret of entry.secrets) byName.set(secret.name, secret.description);
-  for (const entry of await userEntries(runtime)) for (const secret of entry.secrets ?? []) byName.set(secret.name, secret.description ?? '');
+  for (const entry of Object.values((await userConfig(runtime)).servers)) for (const secret of Array.isArray(entry?.secrets) ? entry.secrets : []) byName.set(secret.name, secret.description ?? '');
   try {
     const { createOsKeychain, keychainService } = await import('../core/secrets/keychain.js');
     const { tryParseSecretName } = await import('../core/names.js');
@@ -66,7 +118,11 @@ async function valuesFor(
   if (target.choices) return target.choices.map((value) => ({ value }));
   switch (target.kind) {
     case 'server':
-      return serverCandidates(runtime);
+    case 'user-server':
+    case 'enabled-server':
+    case 'disabled-server':
+    case 'oauth-server':
+      return serverCandidates(runtime, target.kind);
     case 'secret':
       return secretCandidates(runtime);
     case 'file':
@@ -111,8 +167,11 @@ export async function resolveCompletion(words: string[], runtime: Runtime): Prom
       .flatMap((option) => option.flags.filter((flag) => flag.startsWith('--')).map((flag) => ({ value: flag, description: option.description })))
       .concat({ value: '--help', description: 'show help' });
   } else if (node.commands.length > 0 && positional === 0) {
-    // (A group followed by a word that is none of its commands: nothing valid comes next.)
-    candidates = node.commands.map((command) => ({ value: command.name, description: command.description }));
+    // (A group followed by a word that is none of its commands: nothing valid comes next.) A command
+    // with both subcommands and an argument (`completion install` | `completion bash`) offers both.
+    const first = node.arguments[0];
+    const values = first ? await valuesFor(first, runtime) : [];
+    candidates = node.commands.map((command): Candidate => ({ value: command.name, description: command.description })).concat(values === FILE_DIRECTIVE ? [] : values);
   } else {
     const args = node.arguments;
     const last = args[args.length - 1];

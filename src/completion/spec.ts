@@ -1,20 +1,36 @@
 import type { Command } from 'commander';
 import { completionKindOf, type CompletionKind } from '../cli/complete-kinds.js';
 
+/**
+ * What to offer: the tagged kinds, and narrower sets of servers for the commands that take only some
+ * (completing a name the command would refuse helps nobody).
+ */
+export type SpecKind = CompletionKind | 'user-server' | 'oauth-server' | 'enabled-server' | 'disabled-server';
+
+/** Commands whose server argument takes only some servers. The build fails when one of them is gone. */
+export const NARROWED: Readonly<Record<string, SpecKind>> = {
+  'server remove': 'user-server',
+  'server enable': 'disabled-server',
+  'server disable': 'enabled-server',
+  'oauth authorize': 'oauth-server',
+  'oauth token': 'oauth-server',
+  'oauth revoke': 'oauth-server',
+};
+
 /** The command tree as completion needs it: built from commander at build time, read as JSON at run time. */
 export interface SpecOption {
   flags: string[];
   description: string;
   takesValue: boolean;
   choices?: string[];
-  kind?: CompletionKind;
+  kind?: SpecKind;
 }
 
 export interface SpecArgument {
   name: string;
   variadic: boolean;
   choices?: string[];
-  kind?: CompletionKind;
+  kind?: SpecKind;
 }
 
 export interface SpecCommand {
@@ -26,8 +42,15 @@ export interface SpecCommand {
   commands: SpecCommand[];
 }
 
-export function buildSpec(command: Command): SpecCommand {
+/** `narrowed` collects the NARROWED commands found, for the build to check that none is missing. */
+export function buildSpec(command: Command, path: string[] = [], narrowed: Set<string> = new Set()): SpecCommand {
   const hidden = (cmd: Command) => (cmd as Command & { _hidden?: boolean })._hidden === true;
+  const key = path.join(' ');
+  const narrow = (kind: CompletionKind | undefined): SpecKind | undefined => {
+    if (kind !== 'server' || !NARROWED[key]) return kind;
+    narrowed.add(key);
+    return NARROWED[key];
+  };
   return {
     name: command.name(),
     aliases: command.aliases(),
@@ -45,7 +68,7 @@ export function buildSpec(command: Command): SpecCommand {
         };
       }),
     arguments: command.registeredArguments.map((argument) => {
-      const kind = completionKindOf(argument);
+      const kind = narrow(completionKindOf(argument));
       return {
         name: argument.name(),
         variadic: argument.variadic,
@@ -53,6 +76,6 @@ export function buildSpec(command: Command): SpecCommand {
         ...(kind ? { kind } : {}),
       };
     }),
-    commands: command.commands.filter((sub) => !hidden(sub)).map(buildSpec),
+    commands: command.commands.filter((sub) => !hidden(sub)).map((sub) => buildSpec(sub, [...path, sub.name()], narrowed)),
   };
 }

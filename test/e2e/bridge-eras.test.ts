@@ -26,9 +26,9 @@ beforeAll(async () => {
   sandbox = await Sandbox.create();
   expect((await sandbox.run(['server', 'add', 'modern', '--url', modern.url, '--no-auth'])).code).toBe(0);
   expect((await sandbox.run(['server', 'add', 'legacy', '--url', mcp.url])).code).toBe(0);
-  const authorized = await sandbox.run(['oauth', 'authorize', 'legacy'], { env: { BROWSER: BROWSER_DRIVER }, timeoutMs: 90_000 });
+  const authorized = await sandbox.run(['oauth', 'authorize', 'legacy'], { env: { BROWSER: BROWSER_DRIVER }, timeoutMs: 180_000 });
   expect(authorized.code, authorized.stderr).toBe(0);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await modern?.close();
   await sandbox?.cleanup();
@@ -123,7 +123,7 @@ describe.each(LOCAL_ERAS)('a %s client through mcpkey run', (era) => {
     expect(Object.keys(headered!.headers).filter((name) => name.startsWith('mcp-param-')).sort()).toEqual(['mcp-param-count', 'mcp-param-region']);
     // The excluded tool never reached the server.
     expect(modern.rpcRequests('tools/call').flatMap((entry) => entry.toolNames)).not.toContain('badheader');
-  }, 120_000);
+  }, 300_000);
 
   it('↔ a 2025-11-25 server: initialize upstream, the bearer token added, the lifecycle answered in the client era', async () => {
     const before = mcp.requests().length;
@@ -142,7 +142,7 @@ describe.each(LOCAL_ERAS)('a %s client through mcpkey run', (era) => {
       expect(entry.authorization).toMatch(/^Bearer /);
       expect(entry.status).toBe(200);
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('change notifications', () => {
@@ -164,7 +164,7 @@ describe('change notifications', () => {
         modern.removeTool('late_tool');
       }
     });
-  }, 120_000);
+  }, 300_000);
 
   it('2026-07-28 client ↔ 2026-07-28 server: listen through the bridge is acknowledged and carries the notification', async () => {
     await withSession(localSession(sandbox, '2026-07-28', 'modern'), async (session) => {
@@ -186,7 +186,7 @@ describe('change notifications', () => {
       await subscription.close();
       expect(await subscription.closed).toBe('local');
     });
-  }, 120_000);
+  }, 300_000);
 
   it('2026-07-28 client ↔ 2025-11-25 server: listen is acknowledged for what the server offers', async () => {
     await withSession(localSession(sandbox, '2026-07-28', 'legacy'), async (session) => {
@@ -196,5 +196,5 @@ describe('change notifications', () => {
       expect(subscription.honoredFilter).toEqual({ toolsListChanged: true });
       await subscription.close();
     });
-  }, 120_000);
+  }, 300_000);
 });

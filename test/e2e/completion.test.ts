@@ -4,11 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BASH_COMPLETION_LOADERS } from '../../src/completion/install-target.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/mcpkey.js');
@@ -32,7 +33,8 @@ function run(command: string, args: string[], options: { env: NodeJS.ProcessEnv;
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // Generous: a shell that starts mcpkey on a loaded 2-core machine may take seconds.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -124,8 +126,8 @@ class Sandbox {
   }
 
   /** The CLI itself, as the user would run it. */
-  mcpkey(args: string[], input?: string): Promise<Result> {
-    return run(join(binDir, 'mcpkey'), args, { env: this.env(), cwd: this.cwd, ...(input !== undefined ? { input } : {}) });
+  mcpkey(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<Result> {
+    return run(join(binDir, 'mcpkey'), args, { env: this.env(env), cwd: this.cwd, ...(input !== undefined ? { input } : {}) });
   }
 
   /** COMPREPLY after bash's _mcpkey, for the words typed so far (the last one is being completed). */
@@ -240,8 +242,9 @@ describe('bash', () => {
     expect(await sandbox.bash(['server', 'add', 'x', '--transport', 'st'])).toEqual(['streamable-http']);
   });
 
-  it('completes the shells of `mcpkey completion`', async () => {
-    expect(await sandbox.bash(['completion', ''])).toEqual(['bash', 'zsh', 'fish']);
+  it('completes `install` and the shells of `mcpkey completion`', async () => {
+    expect(await sandbox.bash(['completion', ''])).toEqual(['install', 'bash', 'zsh', 'fish']);
+    expect(await sandbox.bash(['completion', 'install', ''])).toEqual(['bash', 'zsh', 'fish']);
   });
 
   it('offers a server added by the user', async () => {
@@ -303,7 +306,7 @@ describe('zsh', () => {
 
   it('completes commands, flags and choices', async () => {
     expect(sorted((await sandbox.zsh([''])).map(zshValue))).toEqual(['client', 'completion', 'doctor', 'oauth', 'run', 'secret', 'server', 'tools']);
-    expect((await sandbox.zsh(['completion', ''])).map(zshValue)).toEqual(['bash', 'zsh', 'fish']);
+    expect((await sandbox.zsh(['completion', ''])).map(zshValue)).toEqual(['install', 'bash', 'zsh', 'fish']);
     expect((await sandbox.zsh(['server', 'add', '--'])).map(zshValue)).toEqual(expect.arrayContaining(['--url', '--secret', '--force']));
     expect((await sandbox.zsh(['secret', 'get', 'neon.'])).map(zshValue)).toContain('neon.api_key');
   });
@@ -329,7 +332,7 @@ describe('fish', () => {
 
   it('completes commands and choices', async () => {
     expect(sorted((await sandbox.fish('mcpkey ')).map(fishValue))).toEqual(['client', 'completion', 'doctor', 'oauth', 'run', 'secret', 'server', 'tools']);
-    expect(sorted((await sandbox.fish('mcpkey completion ')).map(fishValue))).toEqual(['bash', 'fish', 'zsh']);
+    expect(sorted((await sandbox.fish('mcpkey completion ')).map(fishValue))).toEqual(['bash', 'fish', 'install', 'zsh']);
     expect(sorted((await sandbox.fish('mcpkey server add x --transport ')).map(fishValue))).toEqual(['sse', 'streamable-http']);
   });
 
@@ -407,6 +410,10 @@ describe('the completion fast path', () => {
       ['server', 'add', '--'],
       ['server', 'add', 'x', '--transport', ''],
       ['--env-file', ''],
+      // The narrowed server sets too: OAuth servers come from classify.js, which loads nothing.
+      ['oauth', 'token', ''],
+      ['server', 'remove', ''],
+      ['server', 'disable', ''],
     ]) {
       const urls = await modulesLoadedBy(['__complete', '--', ...words]);
       expect(urls.some((url) => url.endsWith('/dist/completion/complete.js'))).toBe(true);
@@ -450,5 +457,201 @@ describe('secret names from the keychain', () => {
       cwd: sandbox.cwd,
     });
     expect(other.stdout).toBe('');
+  });
+});
+
+/** The values `mcpkey __complete WORDS…` offers, in order. */
+async function offered(words: string[]): Promise<string[]> {
+  const result = await sandbox.mcpkey(['__complete', '--', ...words]);
+  expect(result.code, result.stderr).toBe(0);
+  return lines(result.stdout).map(fishValue);
+}
+
+async function writeConfig(config: { enabled?: string[]; servers?: Record<string, unknown> }): Promise<void> {
+  await writeFile(join(sandbox.mcpkeyHome, 'config.json'), JSON.stringify({ version: 1, enabled: [], servers: {}, ...config }));
+}
+
+describe('context-aware server names', () => {
+  it('server remove offers only the servers the user added, never a built-in one', async () => {
+    expect(await offered(['server', 'remove', ''])).toEqual([]);
+    expect(await offered(['server', 'inspect', ''])).toContain('neon');
+    for (const args of [['acme', '--', 'npx', '-y', 'acme'], ['neon', '--force', '--', 'npx', '-y', 'my-neon']]) {
+      const added = await sandbox.mcpkey(['server', 'add', ...args]);
+      expect(added.code, added.stderr).toBe(0);
+    }
+    // A user entry that replaces a built-in one is removable too (the built-in one comes back).
+    expect(sorted(await offered(['server', 'remove', '']))).toEqual(['acme', 'neon']);
+    expect(await sandbox.bash(['server', 'remove', 'a'])).toEqual(['acme']);
+  });
+
+  it('oauth authorize, token and revoke offer only servers that use OAuth', async () => {
+    await writeConfig({
+      servers: {
+        'my-remote': { name: 'my-remote', title: 'Mine', description: 'x', transport: { type: 'remote', url: 'https://mcp.example/mcp', transport: 'streamable-http' }, secrets: [] },
+        'my-local': { name: 'my-local', title: 'Local', description: 'x', transport: { type: 'stdio', command: 'npx', args: ['-y', 'x'] }, secrets: [] },
+        // A user entry replacing an OAuth built-in with a local one is no OAuth server any more.
+        linear: { name: 'linear', title: 'Linear, local', description: 'x', transport: { type: 'stdio', command: 'npx', args: ['-y', 'x'] }, secrets: [] },
+      },
+    });
+    for (const verb of ['authorize', 'token', 'revoke']) {
+      const names = await offered(['oauth', verb, '']);
+      expect(names, verb).toEqual(expect.arrayContaining(['my-remote', 'neon-remote', 'notion-remote']));
+      for (const name of ['my-local', 'linear', 'neon', 'memory', 'fetch']) expect(names, `${verb}: ${name}`).not.toContain(name);
+    }
+    expect(await offered(['oauth', 'token', 'my-'])).toEqual(['my-remote']);
+    expect((await sandbox.zsh(['oauth', 'revoke', 'my-'])).map(zshValue)).toEqual(['my-remote']);
+  });
+
+  it('server disable offers the enabled servers (a stale name too), server enable the others', async () => {
+    await writeConfig({ enabled: ['memory', 'gone-from-catalog'] });
+    const disable = await sandbox.mcpkey(['__complete', 'server', 'disable', '']);
+    expect(lines(disable.stdout)).toEqual(['memory\tMemory', 'gone-from-catalog\tnot in the catalog']);
+    const enable = await offered(['server', 'enable', '']);
+    expect(enable).toContain('neon');
+    expect(enable).not.toContain('memory');
+    expect(enable).not.toContain('gone-from-catalog');
+    expect(sorted((await sandbox.fish('mcpkey server disable ')).map(fishValue))).toEqual(['gone-from-catalog', 'memory']);
+  });
+
+  it('a broken config.json means no user servers, never an error in the shell', async () => {
+    await writeFile(join(sandbox.mcpkeyHome, 'config.json'), '{"version":1,"enabled":"memory","servers":[1,2]');
+    expect(await offered(['server', 'disable', ''])).toEqual([]);
+    expect(await offered(['server', 'remove', ''])).toEqual([]);
+    expect(await offered(['oauth', 'token', 'neon-r'])).toEqual(['neon-remote']);
+    await writeConfig({ enabled: 'memory' as unknown as string[], servers: { odd: { name: 'odd', transport: 7 } } });
+    expect(await offered(['server', 'disable', ''])).toEqual([]);
+    expect(await offered(['oauth', 'token', 'od'])).toEqual([]);
+    expect(await offered(['server', 'remove', ''])).toEqual(['odd']);
+  });
+});
+
+interface InstallJson {
+  shell: string;
+  file: string;
+  written: boolean;
+  rcFile: string;
+  rcLines: string[];
+  where?: string;
+  warnings: string[];
+}
+
+describe('mcpkey completion install', () => {
+  /** `completion install ARGS --json` in the sandbox, as a fresh account: nothing under HOME yet. */
+  async function install(args: string[], env: NodeJS.ProcessEnv = {}): Promise<InstallJson> {
+    const result = await sandbox.mcpkey(['completion', 'install', ...args, '--json'], undefined, env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    return JSON.parse(result.stdout) as InstallJson;
+  }
+
+  const exists = (path: string) => access(path).then(() => true, () => false);
+
+  it('bash: writes to bash-completion’s user directory, creating it; the script loads in a real bash', async () => {
+    const result = await install(['bash']);
+    const file = join(sandbox.home, '.local/share/bash-completion/completions/mcpkey');
+    // Without bash-completion installed, the file is loaded from ~/.bashrc.
+    const loader = (await Promise.all(BASH_COMPLETION_LOADERS.map(exists))).some(Boolean);
+    expect(result).toEqual({
+      shell: 'bash',
+      file,
+      written: true,
+      rcFile: join(sandbox.home, '.bashrc'),
+      rcLines: loader ? [] : ['source ~/.local/share/bash-completion/completions/mcpkey'],
+      warnings: [],
+    });
+    expect(await readFile(file, 'utf8')).toBe(await readFile(SCRIPTS.bash, 'utf8'));
+    expect((await stat(file)).mode & 0o777).toBe(0o644);
+    const loaded = await run('bash', ['--norc', '--noprofile', '-c', `source ${shQuote(file)} && complete -p mcpkey`], { env: sandbox.env(), cwd: sandbox.cwd });
+    expect(loaded.stdout.trim()).toBe('complete -F _mcpkey mcpkey');
+    // Said once: with the line in ~/.bashrc (as ~/…), there is nothing more to add.
+    if (!loader) {
+      await writeFile(join(sandbox.home, '.bashrc'), `# mine\n${result.rcLines[0]}\n`);
+      expect((await install(['bash'])).rcLines).toEqual([]);
+    }
+  });
+
+  it('bash: honours XDG_DATA_HOME', async () => {
+    const data = join(sandbox.dir, 'xdg-data');
+    const result = await install(['bash'], { XDG_DATA_HOME: data });
+    expect(result.file).toBe(join(data, 'bash-completion/completions/mcpkey'));
+    expect(await exists(result.file)).toBe(true);
+  });
+
+  it('zsh, from $SHELL: writes ~/.zfunc/_mcpkey and the lines that make a real zsh load it', async () => {
+    const result = await install([], { SHELL: '/usr/bin/zsh' });
+    const file = join(sandbox.home, '.zfunc/_mcpkey');
+    expect(result).toEqual({
+      shell: 'zsh',
+      file,
+      written: true,
+      rcFile: join(sandbox.home, '.zshrc'),
+      rcLines: ['fpath=(~/.zfunc $fpath)', 'autoload -Uz compinit && compinit'],
+      warnings: [],
+    });
+    expect(await readFile(file, 'utf8')).toBe(await readFile(SCRIPTS.zsh, 'utf8'));
+    await writeFile(join(sandbox.home, '.zshrc'), `${result.rcLines.join('\n')}\n`);
+    // An interactive zsh with that ~/.zshrc knows _mcpkey as mcpkey's completion.
+    const zsh = await run('zsh', ['-i', '-c', 'print -r -- ${_comps[mcpkey]}'], { env: sandbox.env({ ZDOTDIR: sandbox.home }), cwd: sandbox.cwd });
+    expect(zsh.stdout.trim(), zsh.stderr).toBe('_mcpkey');
+    // Now ~/.zshrc has everything: nothing more to add.
+    expect((await install(['zsh'])).rcLines).toEqual([]);
+  });
+
+  it('zsh: a ~/.zshrc that runs compinit already needs only the fpath line, before it', async () => {
+    await writeFile(join(sandbox.home, '.zshrc'), '# compinit is below\nautoload -U compinit\ncompinit -i\n');
+    const result = await install(['zsh']);
+    expect(result.rcLines).toEqual(['fpath=(~/.zfunc $fpath)']);
+    expect(result.where).toBe('before the line that runs compinit');
+    await writeFile(join(sandbox.home, '.zshrc'), 'fpath=($HOME/.zfunc $fpath)\nautoload -U compinit; compinit\n');
+    expect((await install(['zsh'])).rcLines).toEqual([]);
+  });
+
+  it('fish: writes ~/.config/fish/completions/mcpkey.fish, which a real fish loads on its own', async () => {
+    const result = await install(['fish']);
+    const file = join(sandbox.home, '.config/fish/completions/mcpkey.fish');
+    expect(result).toMatchObject({ shell: 'fish', file, written: true, rcLines: [], warnings: [] });
+    // No --no-config and no `source`: fish finds it in its completions directory.
+    const fish = await run('fish', ['-c', 'complete -C "mcpkey serv"'], { env: sandbox.env(), cwd: sandbox.cwd });
+    expect(lines(fish.stdout).map(fishValue)).toEqual(['server']);
+  });
+
+  it('is idempotent: the same script is not written again', async () => {
+    const first = await install(['fish']);
+    const before = await stat(first.file);
+    const again = await install(['fish']);
+    expect(again).toMatchObject({ written: false, file: first.file });
+    const after = await stat(first.file);
+    expect(after.ino).toBe(before.ino);
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+    // A changed file is replaced with the script.
+    await writeFile(first.file, '# old\n');
+    expect((await install(['fish'])).written).toBe(true);
+    expect(await readFile(first.file, 'utf8')).toBe(await readFile(SCRIPTS.fish, 'utf8'));
+  });
+
+  it('human output: where it went and what to add; a warning when mcpkey is not on PATH', async () => {
+    const result = await sandbox.mcpkey(['completion', 'install', 'zsh'], undefined, { PATH: '/usr/bin:/bin' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('Add to ~/.zshrc:\n  fpath=(~/.zfunc $fpath)\n  autoload -Uz compinit && compinit\n');
+    expect(result.stderr).toMatch(/^warning: mcpkey is not on your PATH/m);
+    const json = await install(['zsh'], { PATH: '/usr/bin:/bin' });
+    expect(json.warnings).toEqual([expect.stringMatching(/not on your PATH/)]);
+  });
+
+  it('an unknown shell, named or from $SHELL, is a usage error naming the choices; nothing is written', async () => {
+    const named = await sandbox.mcpkey(['completion', 'install', 'tcsh']);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/bash, zsh, fish/);
+    const fromShell = await sandbox.mcpkey(['completion', 'install', '--json'], undefined, { SHELL: '/bin/tcsh' });
+    expect(fromShell.code).toBe(2);
+    expect(JSON.parse(fromShell.stderr)).toEqual({
+      error: { code: 'unknown_shell', message: 'no completion for your shell (/bin/tcsh)', hint: 'name one: mcpkey completion install bash|zsh|fish', exitCode: 2 },
+    });
+    const unset = await sandbox.mcpkey(['completion', 'install'], undefined, { SHELL: undefined });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toMatch(/\$SHELL is not set/);
+    expect(await exists(join(sandbox.home, '.zfunc'))).toBe(false);
+    expect(await exists(join(sandbox.home, '.local'))).toBe(false);
+    expect(await exists(join(sandbox.home, '.config'))).toBe(false);
   });
 });

@@ -22,10 +22,19 @@ export async function rewriteGrant(sandbox: Sandbox, server: string, change: (gr
   await sandbox.storeKeychainValue(account, JSON.stringify(grant));
 }
 
-/** Makes mcpkey see the access token as expired (the authorization server still knows it as valid). */
-export function expireGrant(sandbox: Sandbox, server: string): Promise<void> {
-  return rewriteGrant(sandbox, server, (grant) => {
+/**
+ * Makes mcpkey see the access token as expired, at once: the test decides when a token expires, so a
+ * loaded machine cannot expire it early (a short real TTL ran out mid-test) or late. With `authServer`,
+ * the authorization server ends the token too, so a resource server would refuse it. Returns the
+ * access token that was expired.
+ */
+export async function expireGrant(sandbox: Sandbox, server: string, authServer?: { expireAccessToken(token: string): boolean }): Promise<string> {
+  let expired = '';
+  await rewriteGrant(sandbox, server, (grant) => {
+    expired = String(grant.accessToken);
     grant.obtainedAt = new Date(Date.now() - 3_600_000).toISOString();
     grant.expiresAt = new Date(Date.now() - 60_000).toISOString();
   });
+  if (authServer && !authServer.expireAccessToken(expired)) throw new Error(`the authorization server does not know the access token of ${server}`);
+  return expired;
 }

@@ -8,6 +8,12 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/mcpkey.js');
 
+/**
+ * How long one CLI run may take before the test kills it: a command takes well under a second, but
+ * on a loaded 2-core machine (load average 10) a start alone can take several, and a kill fails the test.
+ */
+export const PROCESS_TIMEOUT_MS = 60_000;
+
 export interface RunResult {
   code: number | null;
   stdout: string;
@@ -36,7 +42,7 @@ export function runProcess(command: string, args: string[], options: RunOptions 
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? PROCESS_TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -159,7 +165,7 @@ export async function runInTerminal(
     let stderr = '';
     let next = 0;
     let scanned = 0;
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? PROCESS_TIMEOUT_MS);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const pending = answers[next];

@@ -109,7 +109,7 @@ describe('an MCP server’s words', () => {
 
     const terminal = await runInTerminal(sandbox, ['server', 'inspect', 'evil', '--tools'], []);
     expectDefused(terminal.stdout, 'server inspect --tools on a terminal');
-  }, 60_000);
+  }, 180_000);
 
   it('a tool’s text: byte for byte to a pipe, escaped on a terminal (newlines and tabs kept)', async () => {
     await add();
@@ -126,7 +126,7 @@ describe('an MCP server’s words', () => {
     const json = await sandbox.run(['tools', 'call', 'evil', tool, '--json', ...PROTOCOL]);
     expect(json.stdout).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
     expect(JSON.parse(json.stdout).content[0].text).toBe(`line one\n${HOSTILE}\tend`);
-  }, 60_000);
+  }, 180_000);
 
   it('a server’s error message, in one escaped line', async () => {
     await add();

@@ -161,7 +161,7 @@ describe('files are regular and at most 10 MiB', () => {
     await writeFile(join(sandbox.mcpkeyHome, 'config.json'), `{"version": 1${' '.repeat(10 * MiB)}}`);
     expectOneLine(await sandbox.run(['server', 'list']), 6, /config\.json: it is larger than 10 MiB/);
     expectOneLine(await sandbox.run(['server', 'enable', 'memory']), 6, /config\.json: it is larger than 10 MiB/);
-  }, 60_000);
+  }, 180_000);
 
   it('a client file that is over 10 MiB or a FIFO is not touched', async () => {
     const file = join(sandbox.cwd, '.mcp.json');
@@ -170,5 +170,5 @@ describe('files are regular and at most 10 MiB', () => {
     const fifo = join(sandbox.cwd, 'fifo.json');
     mkfifo(fifo);
     expectOneLine(await sandbox.run(['client', 'config', 'claude-code', 'memory', '--write', '--file', 'fifo.json'], { timeoutMs: 30_000 }), 6, /fifo\.json cannot be updated: it is a FIFO/);
-  }, 60_000);
+  }, 180_000);
 });

@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
 import { startMcpServer, type McpResourceServer } from '../fixtures/mcp-server.js';
 import { requireSecretService, ROOT, Sandbox } from './helpers.js';
-import { BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
+import { expireGrant } from './grant-helpers.js';
+import { BROWSER_DRIVER, callTool, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
@@ -58,7 +59,8 @@ async function startDocumentServer(): Promise<DocumentServer> {
   };
 }
 
-const TTL = 8;
+// Long-lived: a token expires when the test says so (expireGrant), never because a loaded machine was slow.
+const TTL = 3600;
 let as: AuthServer;
 let mcp: McpResourceServer;
 let docs: DocumentServer;
@@ -124,7 +126,7 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
     const before = as.stats();
     const hitsBefore = docs.hits(path);
 
-    const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: { ...browserEnv(), MCPKEY_CLIENT_METADATA_URL: url }, timeoutMs: 90_000 });
+    const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: { ...browserEnv(), MCPKEY_CLIENT_METADATA_URL: url }, timeoutMs: 180_000 });
     expect(result.code, result.stderr).toBe(0);
 
     const after = as.stats();
@@ -154,7 +156,7 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
     expect(ls.servers.find((s: { name: string }) => s.name === 'demo')).toMatchObject({ status: 'authorized', client: 'metadata-document' });
 
     // A refresh (no MCPKEY_CLIENT_METADATA_URL needed any more) uses the same client ID.
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     const refreshesBefore = as.stats().refreshGrants;
     const token = await sandbox.run(['oauth', 'token', 'demo']);
     expect(token.code, token.stderr).toBe(0);
@@ -168,7 +170,7 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
     expect(token.stdout).toBe(`${renewed.accessToken}\n`);
     expect(JSON.parse(await callTool(mcp.url, renewed.accessToken, 'whoami'))).toMatchObject({ sub: 'alice', client_id: url });
     expect(as.stats().registrations).toBe(before.registrations);
-  }, 120_000);
+  }, 300_000);
 
   it('refuses a metadata URL without a path: exit 7, one line naming the path, nothing sent to the AS', async () => {
     await addServer('demo', mcp.url);
@@ -194,7 +196,7 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
     expect(origin.stderr.trim().split('\n')).toHaveLength(1);
     expect(origin.stderr).toMatch(/has no path/);
     expect(as.stats().authorizationRequests).toBe(before.authorizationRequests);
-  }, 90_000);
+  }, 300_000);
 
   it('reads "clientMetadataUrl" from config.json, and MCPKEY_CLIENT_METADATA_URL overrides it', async () => {
     const fromConfig = await docs.publish('/config/client.json');
@@ -206,13 +208,13 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
     await writeFile(configPath, `${JSON.stringify({ ...config, clientMetadataUrl: fromConfig }, null, 2)}\n`);
 
     const registrations = as.stats().registrations;
-    const viaConfig = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 });
+    const viaConfig = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 });
     expect(viaConfig.code, viaConfig.stderr).toBe(0);
     expect(await storedGrant(sandbox, 'demo')).toMatchObject({ client: 'metadata-document', clientId: fromConfig });
     expect(lastAuthorizationRequest(as)!.query).toMatchObject({ client_id: fromConfig });
     expect(docs.hits('/config/client.json')).toBeGreaterThan(0);
 
-    const viaEnv = await sandbox.run(['oauth', 'authorize', 'demo'], { env: { ...browserEnv(), MCPKEY_CLIENT_METADATA_URL: fromEnv }, timeoutMs: 90_000 });
+    const viaEnv = await sandbox.run(['oauth', 'authorize', 'demo'], { env: { ...browserEnv(), MCPKEY_CLIENT_METADATA_URL: fromEnv }, timeoutMs: 180_000 });
     expect(viaEnv.code, viaEnv.stderr).toBe(0);
     const grant = (await storedGrant(sandbox, 'demo'))!;
     expect(grant).toMatchObject({ client: 'metadata-document', clientId: fromEnv });
@@ -223,7 +225,7 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
     // The config key is kept by later writes of the config file.
     await addServer('other', `${mcp.origin}/other`);
     expect(JSON.parse(await readFile(configPath, 'utf8'))).toMatchObject({ clientMetadataUrl: fromConfig });
-  }, 180_000);
+  }, 300_000);
 
   it('falls back to dynamic registration when the AS does not advertise CIMD, even with a URL configured', async () => {
     const plainAs = await startAuthServer({ cimd: false });
@@ -235,7 +237,7 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
       const url = await docs.publish(path);
       await addServer('plain', plainMcp.url);
 
-      const result = await sandbox.run(['oauth', 'authorize', 'plain'], { env: { ...browserEnv(), MCPKEY_CLIENT_METADATA_URL: url }, timeoutMs: 90_000 });
+      const result = await sandbox.run(['oauth', 'authorize', 'plain'], { env: { ...browserEnv(), MCPKEY_CLIENT_METADATA_URL: url }, timeoutMs: 180_000 });
       expect(result.code, result.stderr).toBe(0);
       expect(plainAs.stats().registrations).toBe(1);
       expect(plainAs.stats().cimdFetches).toBe(0);
@@ -251,5 +253,5 @@ describe('oauth authorize with a Client ID Metadata Document', () => {
       await plainMcp.close();
       await plainAs.close();
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -24,7 +24,7 @@ const browserEnv = (extra: Record<string, string> = {}) => ({ BROWSER: BROWSER_D
 
 /** Fails with exit 7 and one clean line; stores no grant. */
 async function expectRefused(args: string[], pattern: RegExp, env: Record<string, string> = browserEnv()): Promise<void> {
-  const result = await sandbox.run(['oauth', 'authorize', 'demo', ...args], { env, timeoutMs: 90_000 });
+  const result = await sandbox.run(['oauth', 'authorize', 'demo', ...args], { env, timeoutMs: 180_000 });
   expectOneLine(result, 7, pattern);
   expect(await storedGrant(sandbox, 'demo')).toBeUndefined();
 }
@@ -33,7 +33,7 @@ describe('hostile and broken peers', () => {
   it('ignores forged callbacks with a wrong or missing state, and the real flow completes', async () => {
     const result = await sandbox.run(['oauth', 'authorize', 'demo'], {
       env: { BROWSER: join(ROOT, 'test/fixtures/forging-browser.mjs'), DRIVER_LOG: driverLog() },
-      timeoutMs: 90_000,
+      timeoutMs: 180_000,
     });
     expect(result.code, result.stderr).toBe(0);
     const log = await readFile(driverLog(), 'utf8');
@@ -42,18 +42,18 @@ describe('hostile and broken peers', () => {
     expect(log).toContain('forged error=access_denied&state=also-wrong -> 400');
     const grant = (await storedGrant(sandbox, 'demo'))!;
     expect(JSON.parse(await callTool(mcp.url, grant.accessToken, 'whoami'))).toMatchObject({ sub: 'alice' });
-  }, 120_000);
+  }, 300_000);
 
   it('error=access_denied ends the flow with the provider’s answer', async () => {
     await expectRefused([], /authorization refused by the provider: access_denied/, browserEnv({ DRIVER_ACTION: 'deny' }));
-  }, 120_000);
+  }, 300_000);
 
   it('a wrong iss in the authorization response (mix-up) is refused before the code is used', async () => {
     as.configure({ issMismatch: true });
     const codeGrants = as.stats().authorizationCodeGrants;
     await expectRefused([], /came from issuer "http:\/\/127\.0\.0\.1:1\/evil", expected/);
     expect(as.stats().authorizationCodeGrants).toBe(codeGrants);
-  }, 120_000);
+  }, 300_000);
 
   it('authorization server metadata naming another issuer is refused', async () => {
     as.configure({ metadataOverrides: { issuer: 'http://127.0.0.1:1/elsewhere' } });
@@ -85,7 +85,7 @@ describe('hostile and broken peers', () => {
   it('a token endpoint answering garbage fails cleanly', async () => {
     as.configure({ tokenEndpointGarbage: true });
     await expectRefused([], /the token request failed: the server sent an invalid response/);
-  }, 120_000);
+  }, 300_000);
 
   it('a busy fixed port is a clear error', async () => {
     const blocker: Server = createServer();
@@ -106,10 +106,10 @@ describe('hostile and broken peers', () => {
 
   it('finds resource metadata at the root well-known when the challenge names none', async () => {
     mcp.configure({ prmAtRootOnly: true });
-    const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 });
+    const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 });
     expect(result.code, result.stderr).toBe(0);
     expect((await storedGrant(sandbox, 'demo'))!.issuer).toBe(as.issuer);
-  }, 120_000);
+  }, 300_000);
 
   it('over SSH: the browser cannot reach the loopback port, the user pastes the address instead', async () => {
     const log = driverLog();
@@ -130,12 +130,12 @@ describe('hostile and broken peers', () => {
           },
         },
       ],
-      { env: browserEnv({ DRIVER_BLOCK_CALLBACK: '1' }), timeoutMs: 90_000 },
+      { env: browserEnv({ DRIVER_BLOCK_CALLBACK: '1' }), timeoutMs: 180_000 },
     );
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toContain('Authorized demo');
     expect(await storedGrant(sandbox, 'demo')).toBeDefined();
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('issuer with a path', () => {
@@ -144,7 +144,7 @@ describe('issuer with a path', () => {
     const server = await startMcpServer({ authServerIssuer: tenant.issuer });
     try {
       expect((await sandbox.run(['server', 'add', 'tenant', '--url', server.url])).code).toBe(0);
-      const result = await sandbox.run(['oauth', 'authorize', 'tenant'], { env: browserEnv(), timeoutMs: 90_000 });
+      const result = await sandbox.run(['oauth', 'authorize', 'tenant'], { env: browserEnv(), timeoutMs: 180_000 });
       expect(result.code, result.stderr).toBe(0);
       expect(tenant.requests().some((r) => r.path === '/.well-known/oauth-authorization-server/tenant1' && r.status === 200)).toBe(true);
       expect((await storedGrant(sandbox, 'tenant'))!.issuer).toBe(tenant.issuer);
@@ -152,5 +152,5 @@ describe('issuer with a path', () => {
       await server.close();
       await tenant.close();
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -8,12 +8,13 @@ import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
 import { startModernMcpServer, type ModernMcpServer, type ModernRequestLogEntry } from '../fixtures/mcp-server-2026.js';
 import { requireSecretService, useSandbox } from './helpers.js';
 import { eventually, localSession, textOf, type LocalEra, type LocalSession } from './local-clients.js';
+import { expireGrant } from './grant-helpers.js';
 import { BROWSER_DRIVER, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
-/** Short enough to wait out, long enough for a command to start and finish on a loaded machine. */
-const TTL = 10;
+/** Long-lived: a token expires when the test says so (expiredGrant), never because a loaded machine was slow. */
+const TTL = 3600;
 
 let as: AuthServer;
 /** Every request needs a token. */
@@ -37,7 +38,7 @@ const browserEnv = () => ({ BROWSER: BROWSER_DRIVER, DRIVER_LOG: `${sandbox.dir}
 
 async function authorized(name: string, server: ModernMcpServer): Promise<void> {
   expect((await sandbox.run(['server', 'add', name, '--url', server.url])).code).toBe(0);
-  const result = await sandbox.run(['oauth', 'authorize', name], { env: browserEnv(), timeoutMs: 90_000 });
+  const result = await sandbox.run(['oauth', 'authorize', name], { env: browserEnv(), timeoutMs: 180_000 });
   expect(result.code, result.stderr).toBe(0);
 }
 
@@ -56,12 +57,9 @@ const bearer = (entry: ModernRequestLogEntry) => entry.headers.authorization?.re
 const lastCodeRequest = () => as.requests().filter((request) => request.query?.response_type === 'code').at(-1)!;
 const scopes = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean).sort();
 
-/** Waits until the stored access token has really expired (the server would refuse it too). */
-async function expiredGrant(name: string): Promise<string> {
-  const grant = (await storedGrant(sandbox, name))!;
-  const expiresAt = Date.parse(grant.expiresAt!);
-  await eventually(() => Date.now() > expiresAt + 250, 'the access token to expire', (TTL + 30) * 1000);
-  return grant.accessToken;
+/** Expires the stored access token now, for mcpkey and at the authorization server (the server would refuse it too). */
+function expiredGrant(name: string): Promise<string> {
+  return expireGrant(sandbox, name, as);
 }
 
 describe('a 2026-07-28 server that challenges only tools/list', () => {
@@ -96,7 +94,7 @@ describe('a 2026-07-28 server that challenges only tools/list', () => {
       expect(bearer(entry)).toBeDefined();
     }
     expect(lenient.rpcRequests('initialize')).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('step-up: 403 insufficient_scope on admin', () => {
@@ -113,7 +111,7 @@ describe('step-up: 403 insufficient_scope on admin', () => {
     expect(admin.map((entry) => entry.status)).toEqual([403, 200]);
     expect(admin[0]!.wwwAuthenticate).toMatch(/insufficient_scope/);
     expect(admin[1]!.headers['mcp-name']).toBe('admin');
-  }, 180_000);
+  }, 300_000);
 
   it('run --authorize does the same under a 2026-07-28 client, which never sees the 403', async () => {
     await authorized('guarded', guarded);
@@ -126,7 +124,7 @@ describe('step-up: 403 insufficient_scope on admin', () => {
     }, ['--authorize']);
     expect(as.stats().authorizationRequests - before).toBe(1);
     expect(scopes((await storedGrant(sandbox, 'guarded'))!.scope)).toEqual(['mcp:admin', 'mcp:read']);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('refresh', () => {
@@ -144,7 +142,7 @@ describe('refresh', () => {
     const sent = guarded.requests().filter((entry) => entry.method === 'POST').map(bearer);
     expect(sent).not.toContain(expired);
     expect(sent).toContain(renewed);
-  }, 180_000);
+  }, 300_000);
 
   it('run: mid-session expiry and a refused token are both refreshed without the 2025-11-25 client noticing', async () => {
     await authorized('guarded', guarded);
@@ -168,5 +166,5 @@ describe('refresh', () => {
       // Diagnostics on stderr never carry a token.
       expect(session.stderr()).not.toContain((await storedGrant(sandbox, 'guarded'))!.accessToken);
     });
-  }, 180_000);
+  }, 300_000);
 });

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyServer } from '../fixtures/mcp-server.js';
 import { filesUnder, requireSecretService, runInTerminal, useSandbox } from './helpers.js';
-import { useOAuthPeers, BROWSER_DRIVER, callTool, sleep, storedGrant } from './oauth-helpers.js';
+import { expireGrant } from './grant-helpers.js';
+import { useOAuthPeers, BROWSER_DRIVER, callTool, storedGrant } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
-const TTL = 8;
+// Long-lived: a token expires when the test says so (expireGrant), never because a loaded machine was slow.
+const TTL = 3600;
 
 const { as, mcp } = useOAuthPeers({ accessTokenTtl: TTL });
 const sandbox = useSandbox();
@@ -21,7 +23,7 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
   it('authorizes through discovery + DCR + PKCE + resource indicators, and the token works at the MCP server', async () => {
     await addDemo();
     const registrationsBefore = as.stats().registrations;
-    const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 });
+    const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`${as.issuer}/authorize?`);
     expect(as.stats().registrations).toBe(registrationsBefore + 1);
@@ -60,7 +62,7 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
     expect(JSON.parse((await sandbox.run(['oauth', 'token', 'demo', '--json'])).stdout)).toEqual({ Authorization: `Bearer ${grant.accessToken}` });
 
     // Near expiry, `oauth token` refreshes first; the rotated-out refresh token is dead at the AS.
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     const refreshesBefore = as.stats().refreshGrants;
     const refreshed = await sandbox.run(['oauth', 'token', 'demo']);
     expect(refreshed.code, refreshed.stderr).toBe(0);
@@ -74,7 +76,7 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
     expect(JSON.parse(await callTool(mcp.url, renewed.accessToken, 'whoami'))).toMatchObject({ sub: 'alice' });
 
     // 20 concurrent `oauth token` calls across expiry: all succeed with the same token, one refresh.
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     const before = as.stats().refreshGrants;
     const runs = await Promise.all(Array.from({ length: 20 }, () => sandbox.run(['oauth', 'token', 'demo'], { timeoutMs: 60_000 })));
     expect(runs.map((run) => run.code)).toEqual(Array(20).fill(0));
@@ -105,14 +107,14 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
       }
     }
     for (const file of await filesUnder(sandbox.home)) for (const value of secrets) expect(file.content, file.path).not.toContain(value);
-  }, 120_000);
+  }, 300_000);
 
   it('reuses the dynamic registration for a second authorization, and a dead grant is forgotten', async () => {
     await addDemo();
-    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 })).code).toBe(0);
+    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 })).code).toBe(0);
     const registrations = as.stats().registrations;
     const first = (await storedGrant(sandbox, 'demo'))!;
-    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 })).code).toBe(0);
+    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 })).code).toBe(0);
     expect(as.stats().registrations).toBe(registrations);
     expect((await storedGrant(sandbox, 'demo'))!.clientId).toBe(first.clientId);
 
@@ -123,22 +125,22 @@ describe('oauth authorize with a real browser, then use, refresh and revoke the 
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: current.refreshToken!, client_id: current.clientId, resource: mcp.url }),
     });
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     const token = await sandbox.run(['oauth', 'token', 'demo']);
     expect(token.code).toBe(4);
     expect(token.stderr.trim().split('\n')).toHaveLength(1);
     expect(token.stderr).toMatch(/no longer valid \(invalid_grant\) — run `mcpkey oauth authorize demo`/);
     expect(await storedGrant(sandbox, 'demo')).toBeUndefined();
-  }, 120_000);
+  }, 300_000);
 
   it('server disable clears the grant and the registration', async () => {
     await addDemo();
-    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 })).code).toBe(0);
+    expect((await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 })).code).toBe(0);
     expect(await sandbox.keychainValue(`oauth-dcr:${as.issuer}`)).toBeDefined();
     expect((await sandbox.run(['server', 'disable', 'demo'])).code).toBe(0);
     expect(await storedGrant(sandbox, 'demo')).toBeUndefined();
     expect(await sandbox.keychainValue(`oauth-dcr:${as.issuer}`)).toBeUndefined();
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('other client identities and flows', () => {
@@ -149,7 +151,7 @@ describe('other client identities and flows', () => {
     await addDemo();
     const result = await sandbox.run(
       ['oauth', 'authorize', 'demo', '--client-id', clientId, '--client-secret-stdin', '--client-auth', method],
-      { input: `${secret}\n`, env: browserEnv(), timeoutMs: 90_000 },
+      { input: `${secret}\n`, env: browserEnv(), timeoutMs: 180_000 },
     );
     expect(result.code, result.stderr).toBe(0);
     const tokenRequest = as.requests().filter((r) => r.route === 'token' && r.clientId === clientId).at(-1)!;
@@ -167,27 +169,27 @@ describe('other client identities and flows', () => {
     for (const { stdout, stderr } of sandbox.transcript) expect(stdout + stderr).not.toContain(secret);
     for (const file of await filesUnder(sandbox.home)) expect(file.content).not.toContain(secret);
     // A refresh authenticates the same way.
-    await sleep((TTL / 2) * 1000 + 500);
+    await expireGrant(sandbox, 'demo');
     expect((await sandbox.run(['oauth', 'token', 'demo'])).code).toBe(0);
     const refresh = as.requests().filter((r) => r.route === 'token' && r.body?.grant_type === 'refresh_token' && r.clientId === clientId).at(-1)!;
     expect(refresh.status).toBe(200);
-  }, 120_000);
+  }, 300_000);
 
   it('device flow', async () => {
     await addDemo();
-    const result = await sandbox.run(['oauth', 'authorize', 'demo', '--device'], { env: browserEnv(), timeoutMs: 90_000 });
+    const result = await sandbox.run(['oauth', 'authorize', 'demo', '--device'], { env: browserEnv(), timeoutMs: 180_000 });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/enter the code [A-Z0-9-]+/);
     expect(as.stats().deviceCodeGrants).toBeGreaterThan(0);
     const grant = (await storedGrant(sandbox, 'demo'))!;
     expect(JSON.parse(await callTool(mcp.url, grant.accessToken, 'whoami'))).toMatchObject({ sub: 'alice' });
-  }, 120_000);
+  }, 300_000);
 
   it('2025-03-26 server: AS metadata at the MCP origin', async () => {
     const legacy = await startLegacyServer();
     try {
       await addDemo(legacy.url);
-      const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 });
+      const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 });
       expect(result.code, result.stderr).toBe(0);
       const grant = (await storedGrant(sandbox, 'demo'))!;
       expect(grant.issuer).toBe(legacy.origin);
@@ -195,13 +197,13 @@ describe('other client identities and flows', () => {
     } finally {
       await legacy.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('2025-03-26 server without any metadata: /authorize, /token, /register at the origin', async () => {
     const legacy = await startLegacyServer({ auth: { noMetadata: true } });
     try {
       await addDemo(legacy.url);
-      const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 90_000 });
+      const result = await sandbox.run(['oauth', 'authorize', 'demo'], { env: browserEnv(), timeoutMs: 180_000 });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toContain(`${legacy.origin}/authorize?`);
       expect(legacy.auth.stats().registrations).toBe(1);
@@ -210,7 +212,7 @@ describe('other client identities and flows', () => {
     } finally {
       await legacy.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('server enable on a terminal', () => {
@@ -218,11 +220,11 @@ describe('server enable on a terminal', () => {
     await addDemo();
     const result = await runInTerminal(sandbox, ['server', 'enable', 'demo'], [{ prompt: 'Authorize demo now?', answer: 'y' }], {
       env: browserEnv(),
-      timeoutMs: 90_000,
+      timeoutMs: 180_000,
     });
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toContain('Enabled demo');
     expect(result.stdout).toContain('Authorized demo');
     expect((await storedGrant(sandbox, 'demo'))!.issuer).toBe(as.issuer);
-  }, 120_000);
+  }, 300_000);
 });

@@ -21,7 +21,7 @@ describe('the packed tarball', () => {
     pkg = join(dir, 'package');
     // The registry dependencies, as `npm i -g` would install them, without reaching the network.
     await symlink(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });

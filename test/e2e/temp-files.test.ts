@@ -68,7 +68,7 @@ describe('client config --write', () => {
     const contents = await Promise.all(timestamped.map((name) => readFile(join(sandbox.home, '.cursor', name), 'utf8')));
     // The two most recent earlier versions, whatever their names sort like.
     expect(contents.sort()).toEqual([versions[6]!, versions[7]!].sort());
-  }, 60_000);
+  }, 180_000);
 
   it('a write that changes nothing is skipped: no backup, no new modification time', async () => {
     const first = await sandbox.run(['client', 'config', 'cursor', 'memory', 'neon', '--write']);
