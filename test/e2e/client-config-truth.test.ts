@@ -51,17 +51,17 @@ describe('warnings', () => {
   }, TIMEOUT);
 
   it("a secret only this shell's environment or ./.env.mcp holds: a client started elsewhere will not see it", async () => {
-    const fromEnv = await run(['config', 'claude-code', 'neon', '--json'], { NEON_API_KEY: canary });
+    const fromEnv = await run(['config', 'claude-code', 'brave', '--json'], { BRAVE_API_KEY: canary });
     expect(fromEnv.code, fromEnv.stderr).toBe(0);
-    expect(warningsOf(fromEnv.stdout)).toEqual([expect.stringMatching(/^neon\.api_key comes only from this shell's environment \(\$NEON_API_KEY\).*mcpkey secret set neon\.api_key$/)]);
+    expect(warningsOf(fromEnv.stdout)).toEqual([expect.stringMatching(/^brave\.api_key comes only from this shell's environment \(\$BRAVE_API_KEY\).*mcpkey secret set brave\.api_key$/)]);
 
-    await writeFile(join(sandbox.cwd, '.env.mcp'), `NEON_API_KEY=${canary}\n`);
-    const fromFile = await run(['config', 'claude-code', 'neon', '--json']);
-    expect(warningsOf(fromFile.stdout)).toEqual([`neon.api_key comes only from ${join(sandbox.cwd, '.env.mcp')} (NEON_API_KEY); Claude Code, started from elsewhere, will not see it: store it in the keychain with mcpkey secret set neon.api_key`]);
+    await writeFile(join(sandbox.cwd, '.env.mcp'), `BRAVE_API_KEY=${canary}\n`);
+    const fromFile = await run(['config', 'claude-code', 'brave', '--json']);
+    expect(warningsOf(fromFile.stdout)).toEqual([`brave.api_key comes only from ${join(sandbox.cwd, '.env.mcp')} (BRAVE_API_KEY); Claude Code, started from elsewhere, will not see it: store it in the keychain with mcpkey secret set brave.api_key`]);
 
     // Also in the keychain: the client will find it there, whatever its environment.
-    expect((await sandbox.run(['secret', 'set', 'neon.api_key'], { input: `${canary}-stored` })).code).toBe(0);
-    const stored = await run(['config', 'claude-code', 'neon', '--json'], { NEON_API_KEY: canary });
+    expect((await sandbox.run(['secret', 'set', 'brave.api_key'], { input: `${canary}-stored` })).code).toBe(0);
+    const stored = await run(['config', 'claude-code', 'brave', '--json'], { BRAVE_API_KEY: canary });
     expect(warningsOf(stored.stdout)).toEqual([]);
     // The file was this test's own doing; the leak check covers everything mcpkey wrote.
     await rm(join(sandbox.cwd, '.env.mcp'));

@@ -309,7 +309,7 @@ describe('completion', () => {
   it('offers the clients, then server names', async () => {
     const clients = await sandbox.run(['__complete', 'client', 'config', '']);
     expect(clients.stdout.trim().split('\n')).toEqual(['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf', 'cline', 'zed', 'gemini', 'codex', 'goose']);
-    const servers = await sandbox.run(['__complete', 'client', 'config', 'cursor', 'neon', 'ne']);
+    const servers = await sandbox.run(['__complete', 'client', 'config', 'cursor', 'neon', 'neo']);
     expect(servers.stdout.trim().split('\n').map((line) => line.split('\t')[0])).toEqual(['neon', 'neon-remote']);
   });
 });

@@ -221,7 +221,7 @@ describe('server add', () => {
 describe('server list filters', () => {
   it('--kind, --ready and --search narrow the catalog', async () => {
     const list = async (...args: string[]) => {
-      const result = await sandbox.run(['server', 'list', '--json', ...args], { env: { NEON_API_KEY: 'k' } });
+      const result = await sandbox.run(['server', 'list', '--json', ...args], { env: { BRAVE_API_KEY: 'k' } });
       expect(result.code, result.stderr).toBe(0);
       return JSON.parse(result.stdout).servers as Array<{ name: string; kind: string; ready: boolean }>;
     };
@@ -233,8 +233,8 @@ describe('server list filters', () => {
     expect((await list('--kind', 'none')).map((server) => server.name)).toContain('memory');
     const ready = await list('--ready');
     expect(ready).toEqual(all.filter((server) => server.ready));
-    expect(ready.map((server) => server.name)).toContain('neon');
-    expect((await list('--kind', 'api-key', '--ready')).map((server) => server.name)).toContain('neon');
+    expect(ready.map((server) => server.name)).toContain('brave');
+    expect((await list('--kind', 'api-key', '--ready')).map((server) => server.name)).toContain('brave');
     // Name, title and description, any case.
     const neon = (await list('--search', 'NEON')).map((server) => server.name);
     expect(neon).toContain('neon');

@@ -26,7 +26,7 @@ describe('without D-Bus', () => {
     expect(data.warnings[0]).toMatch(/keychain is unavailable/);
     const servers = await sandbox.run(['server', 'list', '--json'], { env: { ...NO_DBUS, NEON_API_KEY: 'x' } });
     expect(servers.code).toBe(0);
-    expect(JSON.parse(servers.stdout).servers.find((s: { name: string }) => s.name === 'neon')).toMatchObject({ ready: true });
+    expect(JSON.parse(servers.stdout).servers.find((s: { name: string }) => s.name === 'brave')).toMatchObject({ ready: true });
   });
 
   it('secret set fails with exit 5 and a message pointing to env and .env.mcp, writing nothing anywhere', async () => {

@@ -211,7 +211,7 @@ describe('credentials belong to their issuer (SEP-2352)', () => {
       const first = (await storedGrant(sandbox, 'moving'))!;
       server.configure({ authorizationServers: [as2.issuer] });
       const refreshesAtOld = as.stats().refreshGrants;
-      const result = await sandbox.run(['tools', 'list', 'moving', '--json'], { env: browserEnv(), timeoutMs: 120_000 });
+      const result = await sandbox.run(['tools', 'list', 'moving', '--json', '--authorize'], { env: browserEnv(), timeoutMs: 120_000 });
       expect(result.code, result.stderr).toBe(0);
       expect(JSON.parse(result.stdout)).toBeTruthy();
       expect(result.stderr).toContain(`moving now uses the authorization server ${as2.issuer} (was ${as.issuer})`);

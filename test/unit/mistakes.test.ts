@@ -121,14 +121,14 @@ describe('listServers filters', () => {
   const deps = (env: Record<string, string> = {}) => ({ catalog: CATALOG, enabled: [], resolver: resolver({ env }), grants: noGrants });
 
   it('--kind keeps one kind, --ready the ready ones, --search matches name, title or description in any case', async () => {
-    const all = (await listServers({}, deps({ NEON_API_KEY: 'k' }))).servers;
+    const all = (await listServers({}, deps({ BRAVE_API_KEY: 'k' }))).servers;
     for (const kind of ['oauth', 'api-key', 'none']) {
       expect((await listServers({ kind }, deps())).servers.map((s) => s.name)).toEqual(all.filter((s) => s.kind === kind).map((s) => s.name));
     }
-    const ready = (await listServers({ ready: true }, deps({ NEON_API_KEY: 'k' }))).servers;
+    const ready = (await listServers({ ready: true }, deps({ BRAVE_API_KEY: 'k' }))).servers;
     expect(ready.every((s) => s.ready)).toBe(true);
-    expect(ready.map((s) => s.name)).toContain('neon');
-    expect((await listServers({ ready: true }, deps())).servers.map((s) => s.name)).not.toContain('neon');
+    expect(ready.map((s) => s.name)).toContain('brave');
+    expect((await listServers({ ready: true }, deps())).servers.map((s) => s.name)).not.toContain('brave');
     const memory = CATALOG.find((entry) => entry.name === 'memory')!;
     const word = memory.description.split(' ').find((w) => w.length > 6)!.toUpperCase();
     expect((await listServers({ search: word }, deps())).servers.map((s) => s.name)).toContain('memory');
