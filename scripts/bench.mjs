@@ -190,7 +190,7 @@ async function main() {
       { label: 'node -e 0', args: ['-e', '0'], check: () => true },
       { label: 'mcpkey --version', args: [BIN, '--version'], check: (out) => /^\d+\.\d+\.\d+/.test(out) },
       { label: 'mcpkey --help', args: [BIN, '--help'], check: (out) => out.includes('Usage: mcpkey') },
-      { label: 'mcpkey __complete server inspect ne', args: [BIN, '__complete', 'server', 'inspect', 'ne'], check: (out) => out.startsWith('neon\t') },
+      { label: 'mcpkey __complete server inspect neo', args: [BIN, '__complete', 'server', 'inspect', 'neo'], check: (out) => out.startsWith('neon\t') },
       { label: "mcpkey __complete secret get ''", args: [BIN, '__complete', 'secret', 'get', ''], check: (out) => out.includes('bench.key_50') },
       { label: `mcpkey secret list (${SECRET_COUNT} in keychain)`, args: [BIN, 'secret', 'list'], check: (out) => out.includes('bench.key_50') },
       { label: 'tools list, 2026-07-28 server, first call', args: [BIN, 'tools', 'list', 'bench-modern'], before: forgetEras, check: listsEcho },
