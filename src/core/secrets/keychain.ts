@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { KeychainUnavailableError } from '../errors.js';
 import type { Env } from '../config/paths.js';
 import { classifyKeychainFailure, isTransient, keychainFailure } from './keychain-errors.js';
@@ -45,14 +46,16 @@ type KeyringModule = typeof import('@napi-rs/keyring');
  * backoff (retry.ts); every failure is reported as what it is (keychain-errors.ts), never with a value.
  */
 export function createOsKeychain(service: string, options: { patienceMs?: number } = {}): KeychainStore {
-  let modulePromise: Promise<KeyringModule> | undefined;
-  const load = () => (modulePromise ??= import('@napi-rs/keyring'));
+  let module: KeyringModule | undefined;
+  // require, not import(): the library is CommonJS, and loading it through the ESM loader costs
+  // tens of milliseconds of CPU more on every keychain command (tab completion included).
+  const load = () => (module ??= createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule);
   const entryOptions = { linux: { store: 'secret-service' as const } };
 
   async function attempt<T>(operation: (keyring: KeyringModule) => Promise<T>, patienceMs = options.patienceMs ?? KEYCHAIN_PATIENCE_MS) {
     let keyring: KeyringModule;
     try {
-      keyring = await load();
+      keyring = load();
     } catch (error) {
       throw new KeychainUnavailableError('cannot load the keychain library', error);
     }
