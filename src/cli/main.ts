@@ -179,6 +179,9 @@ export function reportError(error: unknown, runtime: Runtime, tree?: CommandTree
   return write('unexpected', `unexpected error: ${unexpectedMessage(error)}`, 'this is a bug; rerun with MCPKEY_DEBUG=1 and report it', ExitCode.unexpected);
 }
 
+/** The scripts `completion <shell>` prints (the same files src/commands/completion/print.ts reads). */
+const COMPLETION_FILES: Readonly<Record<string, string>> = { bash: 'mcpkey.bash', zsh: '_mcpkey', fish: 'mcpkey.fish' };
+
 /** Runs one invocation and returns its exit code. Never calls process.exit: the bin shim does. */
 export async function main(runtime: Runtime): Promise<number> {
   const argv = runtime.argv;
@@ -193,8 +196,14 @@ export async function main(runtime: Runtime): Promise<number> {
       const { complete } = await import('../completion/complete.js');
       return await complete(argv.slice(1), runtime);
     }
+    // `completion bash|zsh|fish` prints a file: shells run it at every start.
+    if (argv.length === 2 && argv[0] === 'completion' && Object.hasOwn(COMPLETION_FILES, argv[1]!)) {
+      const { readFile } = await import('node:fs/promises');
+      runtime.stdout.write(await readFile(new URL(`../../completions/${COMPLETION_FILES[argv[1]!]}`, import.meta.url), 'utf8'));
+      return ExitCode.ok;
+    }
     const { buildProgram } = await import('./program.js');
-    const program = buildProgram(runtime);
+    const program = await buildProgram(runtime, argv);
     tree = program;
     await program.parseAsync(argv, { from: 'user' });
     return runtime.exitCode ?? ExitCode.ok;
