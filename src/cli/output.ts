@@ -57,7 +57,8 @@ export async function preloadColor(): Promise<void> {
  * the same without loading it.
  */
 const PLAIN: ChalkInstance = new Proxy(((...text: unknown[]) => (text.length === 1 ? `${text[0]}` : text.join(' '))) as unknown as ChalkInstance, {
-  get: (target, property) => (property === 'level' ? 0 : target),
+  // Any style, however chained (`style.green.bold`), is the same plain function.
+  get: (_target, property) => (property === 'level' ? 0 : PLAIN),
 });
 
 function colourStyle(): ChalkInstance {
