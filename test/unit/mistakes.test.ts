@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/cli/io.js';
-import { commanderCode, commanderMessage, commanderSuggestion, reportError } from '../../src/cli/main.js';
+import { commanderCode, commanderMessage, commanderSuggestion, reportError } from '../../src/cli/report.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { tokenEntry } from '../../src/commands/oauth/token.js';
 import { setSecret, type SetSecretDeps } from '../../src/commands/secret/set.js';
