@@ -1,35 +1,46 @@
 #!/usr/bin/env node
 /**
- * Start-up benchmark: how long the common invocations take, next to a bare `node -e 0`.
- * Run with `npm run bench` (builds first). BENCH_ROUNDS sets the number of timed rounds (default 15).
+ * Start-up benchmark: how long the common invocations take, next to a bare `node -e 0` in the same
+ * interleaved run. Run with `npm run bench` (builds first). BENCH_ROUNDS sets the number of timed rounds
+ * (default 15); the rows at 1,000 secrets run BENCH_HEAVY_ROUNDS of them (default 5), they take seconds each.
+ * Each row shows CPU time (user + system of the process and its children, from bash's `times`) and wall
+ * time (spawn to exit, the bash wrapper included), median and p90, and both as ratios to `node -e 0`.
  *
- * `secret list` runs against 50 secrets in a private keychain service (mcpkey-bench-<random>),
- * created here and deleted afterwards. Without a usable Secret Service on the session bus, the
+ * Secrets live in private keychain services (mcpkey-bench-<random>-<count>) holding 0, 50, 200 and 1,000
+ * secrets, seeded in one process through mcpkey's own keychain module and deleted afterwards.
+ * Without a usable Secret Service on the session bus, the
  * script re-runs itself inside its own D-Bus session with a fresh gnome-keyring, as scripts/test.sh does.
  * It only prints timings; it asserts nothing about them.
  *
  * Last, the load target: test/e2e/load.test.ts with 100 concurrent `oauth token` calls across expiry
  * on a loaded machine (a real oidc-provider, the same keyring, headless Chromium for the one sign-in),
- * printed as "oauth token ×100 across expiry: 100/100 ok, 1 refresh". BENCH_LOAD_N changes the 100.
+ * printed as "oauth token ×100 across expiry: 100/100 ok, 1 refresh". BENCH_LOAD_N changes the 100 (0 skips it).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startBenchPeers } from './bench-peers.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/mcpkey.js');
 const SELF = join(ROOT, 'scripts/bench.mjs');
-const SECRET_COUNT = 50;
+/** Keychain sizes, each in its own service; 50 is the one the other keychain rows use. */
+const SECRET_COUNTS = [0, 50, 200, 1000];
 const OWN_KEYRING = 'MCPKEY_BENCH_OWN_KEYRING';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
-if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
-  console.error(`bench: BENCH_ROUNDS must be a positive integer, got "${process.env.BENCH_ROUNDS}"`);
-  process.exit(2);
+function rounds(variable, fallback) {
+  const value = Number(process.env[variable] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`bench: ${variable} must be a positive integer, got "${process.env[variable]}"`);
+    process.exit(2);
+  }
+  return value;
 }
+const ROUNDS = rounds('BENCH_ROUNDS', 15);
+const HEAVY_ROUNDS = Math.min(ROUNDS, rounds('BENCH_HEAVY_ROUNDS', 5));
 
 function has(tool) {
   return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
@@ -50,6 +61,34 @@ function run(command, args, { env, cwd, input } = {}) {
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
+  });
+}
+
+/**
+ * Like run, plus the CPU time (user + system, ms) of the command and everything it waited for: bash
+ * runs it as a child and reports its children's times, to ms, on fd 3.
+ */
+function timed(command, args, options = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const script = '"$@"; status=$?; times >&3; exit $status';
+    const started = process.hrtime.bigint();
+    const child = spawn('bash', ['-c', script, 'bash', command, ...args], { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let times = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.stdio[3].setEncoding('utf8').on('data', (chunk) => (times += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // Second line: the children's user and system time, e.g. "0m0.052s 0m0.012s".
+      const parts = [...(times.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)];
+      const cpu = parts.length === 2 ? parts.reduce((sum, [, min, sec]) => sum + (Number(min) * 60 + Number(sec)) * 1000, 0) : NaN;
+      resolvePromise({ code, stdout, stderr, ms, cpu });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
   });
 }
 
@@ -123,32 +162,35 @@ async function main() {
     return;
   }
 
-  const service = `mcpkey-bench-${randomBytes(6).toString('hex')}`;
+  const prefix = `mcpkey-bench-${randomBytes(6).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'mcpkey-bench-'));
   // Only what the CLI needs: none of the caller's mcpkey settings or server keys.
-  const env = {
+  const baseEnv = {
     PATH: process.env.PATH,
     HOME: dir,
     MCPKEY_HOME: join(dir, 'mcpkey'),
-    MCPKEY_KEYCHAIN_SERVICE: service,
     NO_COLOR: '1',
     ...(process.env.LANG ? { LANG: process.env.LANG } : {}),
     ...(process.env.DBUS_SESSION_BUS_ADDRESS ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS } : {}),
   };
+  /** One keychain service per size; the CLI sees the one of `count` secrets. */
+  const envAt = (count) => ({ ...baseEnv, MCPKEY_KEYCHAIN_SERVICE: `${prefix}-${count}` });
+  const env = envAt(50);
   const mcpkey = (args, input) => run(process.execPath, [BIN, ...args], { env, cwd: dir, input });
 
-  let stored = 0;
+  /** Names seeded per service, for the cleanup. */
+  const seeded = new Map();
   let peers;
   const cleanup = async () => {
-    if (stored === 0) return;
-    if (has('secret-tool')) {
-      await run('secret-tool', ['clear', 'service', service], { env: process.env });
+    if (seeded.size === 0) return;
+    const { createOsKeychain } = await import(pathToFileURL(join(ROOT, 'dist/core/secrets/keychain.js')).href);
+    for (const [service, names] of seeded) {
+      if (has('secret-tool')) await run('secret-tool', ['clear', 'service', service], { env: process.env });
+      // Whatever secret-tool did not remove (or without secret-tool at all).
+      const keychain = createOsKeychain(service);
+      for (const name of names) if ((await keychain.get(name).catch(() => undefined)) !== undefined) await keychain.delete(name).catch(() => undefined);
     }
-    // Whatever secret-tool did not remove (or without secret-tool at all).
-    const left = await mcpkey(['secret', 'list', '--json']);
-    const names = left.code === 0 ? JSON.parse(left.stdout).secrets.filter((s) => s.sources.includes('keychain')).map((s) => s.name) : [];
-    for (const name of names) await mcpkey(['secret', 'delete', name]);
-    stored = 0;
+    seeded.clear();
   };
   const interrupted = () => {
     cleanup().finally(() => {
@@ -167,15 +209,27 @@ async function main() {
       await reexecWithOwnKeyring(`no usable Secret Service (${first.stderr.trim().split('\n')[0]})`);
       return;
     }
-    stored = 1;
-    for (let i = 2; i <= SECRET_COUNT; i += 1) {
-      const result = await mcpkey(['secret', 'set', `bench.key_${i}`], `bench-value-${i}-${randomBytes(8).toString('hex')}`);
-      if (result.code !== 0) throw new Error(`mcpkey secret set bench.key_${i} failed: ${result.stderr.trim()}`);
-      stored = i;
+    seeded.set(envAt(50).MCPKEY_KEYCHAIN_SERVICE, ['bench.key_1']);
+    // The rest in this one process, through mcpkey's own keychain module (1,000 CLI calls would take minutes).
+    const { createOsKeychain } = await import(pathToFileURL(join(ROOT, 'dist/core/secrets/keychain.js')).href);
+    const seededAt = Date.now();
+    for (const count of SECRET_COUNTS) {
+      const service = envAt(count).MCPKEY_KEYCHAIN_SERVICE;
+      const keychain = createOsKeychain(service);
+      const names = seeded.get(service) ?? [];
+      seeded.set(service, names);
+      for (let i = names.length + 1; i <= count; i += 1) {
+        await keychain.set(`bench.key_${i}`, `bench-value-${i}-${randomBytes(8).toString('hex')}`);
+        names.push(`bench.key_${i}`);
+      }
     }
-    const listed = await mcpkey(['secret', 'list', '--json']);
-    const inKeychain = JSON.parse(listed.stdout).secrets.filter((s) => s.server === 'bench' && s.sources.includes('keychain')).length;
-    if (inKeychain !== SECRET_COUNT) throw new Error(`expected ${SECRET_COUNT} bench secrets in the keychain, secret list shows ${inKeychain}`);
+    const seedSeconds = ((Date.now() - seededAt) / 1000).toFixed(1);
+    console.log(`bench: seeded ${SECRET_COUNTS.join('/')} secrets in ${seedSeconds} s`);
+    for (const count of SECRET_COUNTS) {
+      const listed = await run(process.execPath, [BIN, 'secret', 'list', '--json'], { env: envAt(count), cwd: dir });
+      const inKeychain = JSON.parse(listed.stdout).secrets.filter((s) => s.server === 'bench' && s.sources.includes('keychain')).length;
+      if (inKeychain !== count) throw new Error(`expected ${count} bench secrets in ${envAt(count).MCPKEY_KEYCHAIN_SERVICE}, secret list shows ${inKeychain}`);
+    }
 
     // Two local MCP servers, one per era, for the cost of negotiation: the first call probes, a repeat uses the cached verdict.
     peers = await startBenchPeers();
@@ -183,53 +237,80 @@ async function main() {
       const added = await mcpkey(['server', 'add', `bench-${name}`, '--url', peer.url, '--no-auth']);
       if (added.code !== 0) throw new Error(`server add bench-${name}: ${added.stderr.trim()}`);
     }
-    const forgetEras = () => rmSync(join(env.MCPKEY_HOME, 'protocol-cache.json'), { force: true });
+    // The cheapest stdio server there is (`true` exits at once): what `run` adds is mcpkey's own launch overhead.
+    const addedTrue = await mcpkey(['server', 'add', 'bench-true', '--', 'true']);
+    if (addedTrue.code !== 0) throw new Error(`server add bench-true: ${addedTrue.stderr.trim()}`);
+    const forgetEras = () => rmSync(join(baseEnv.MCPKEY_HOME, 'protocol-cache.json'), { force: true });
     const listsEcho = (out) => out.includes('echo');
+    const listsKey = (n) => (out) => out.includes(`bench.key_${n}`);
 
     const cases = [
-      { label: 'node -e 0', args: ['-e', '0'], check: () => true },
-      { label: 'mcpkey --version', args: [BIN, '--version'], check: (out) => /^\d+\.\d+\.\d+/.test(out) },
-      { label: 'mcpkey --help', args: [BIN, '--help'], check: (out) => out.includes('Usage: mcpkey') },
-      { label: 'mcpkey __complete server inspect neo', args: [BIN, '__complete', 'server', 'inspect', 'neo'], check: (out) => out.startsWith('neon\t') },
-      { label: "mcpkey __complete secret get ''", args: [BIN, '__complete', 'secret', 'get', ''], check: (out) => out.includes('bench.key_50') },
-      { label: `mcpkey secret list (${SECRET_COUNT} in keychain)`, args: [BIN, 'secret', 'list'], check: (out) => out.includes('bench.key_50') },
-      { label: 'tools list, 2026-07-28 server, first call', args: [BIN, 'tools', 'list', 'bench-modern'], before: forgetEras, check: listsEcho },
-      { label: 'tools list, 2026-07-28 server, repeat', args: [BIN, 'tools', 'list', 'bench-modern'], check: listsEcho },
-      { label: 'tools list, 2025-11-25 server, first call', args: [BIN, 'tools', 'list', 'bench-legacy'], before: forgetEras, check: listsEcho },
-      { label: 'tools list, 2025-11-25 server, repeat', args: [BIN, 'tools', 'list', 'bench-legacy'], check: listsEcho },
+      { label: 'node -e 0', command: ['-e', '0'], check: () => true },
+      { label: '--version', args: ['--version'], check: (out) => /^\d+\.\d+\.\d+/.test(out) },
+      { label: '--help', args: ['--help'], check: (out) => out.includes('Usage: mcpkey') },
+      { label: 'completion bash', args: ['completion', 'bash'], check: (out) => out.includes('__complete') },
+      { label: '__complete -- server enable ne', args: ['__complete', '--', 'server', 'enable', 'ne'], check: (out) => out.includes('neon\t') },
+      { label: "__complete -- secret get '' (50)", args: ['__complete', '--', 'secret', 'get', ''], check: listsKey(50) },
+      { label: 'secret get NAME (50)', args: ['secret', 'get', 'bench.key_7'], check: (out) => out.startsWith('bench-value-7-') },
+      { label: 'secret get NAME (1,000)', args: ['secret', 'get', 'bench.key_7'], count: 1000, heavy: true, check: (out) => out.startsWith('bench-value-7-') },
+      { label: 'run (stdio server `true`)', args: ['run', 'bench-true'], check: () => true },
+      { label: 'server list', args: ['server', 'list'], check: (out) => out.includes('bench-true') },
+      { label: 'oauth ls', args: ['oauth', 'ls'], check: (out) => out.includes('linear') },
+      ...SECRET_COUNTS.map((count) => ({
+        label: `secret list (${count.toLocaleString('en')})`,
+        args: ['secret', 'list'],
+        count,
+        heavy: count >= 1000,
+        check: count === 0 ? () => true : listsKey(count),
+      })),
+      { label: 'tools list, 2026-07-28 server, first call', args: ['tools', 'list', 'bench-modern'], before: forgetEras, check: listsEcho },
+      { label: 'tools list, 2026-07-28 server, repeat', args: ['tools', 'list', 'bench-modern'], repeat: true, check: listsEcho },
+      { label: 'tools list, 2025-11-25 server, first call', args: ['tools', 'list', 'bench-legacy'], before: forgetEras, check: listsEcho },
+      { label: 'tools list, 2025-11-25 server, repeat', args: ['tools', 'list', 'bench-legacy'], repeat: true, check: listsEcho },
     ];
+    for (const item of cases) {
+      item.argv = item.command ?? [BIN, ...item.args];
+      item.env = envAt(item.count ?? 50);
+      item.samples = [];
+    }
     // One untimed round: warms the disk cache, and proves each command does what its label says.
     for (const item of cases) {
       item.before?.();
-      const result = await run(process.execPath, item.args, { env, cwd: dir });
+      const result = await run(process.execPath, item.argv, { env: item.env, cwd: dir });
       if (result.code !== 0 || !item.check(result.stdout)) {
         throw new Error(`${item.label}: exit ${result.code}, unexpected output:\n${result.stdout}${result.stderr}`);
       }
-      item.times = [];
     }
     // Interleaved: every round runs each command once, starting at a different one each time.
     for (let round = 0; round < ROUNDS; round += 1) {
       for (let k = 0; k < cases.length; k += 1) {
         const item = cases[(round + k) % cases.length];
+        if (item.heavy && round >= HEAVY_ROUNDS) continue;
         item.before?.();
         // A repeat is timed after its server's verdict is cached, whatever ran just before it.
-        if (item.label.endsWith('repeat')) await run(process.execPath, item.args, { env, cwd: dir });
-        const result = await run(process.execPath, item.args, { env, cwd: dir });
+        if (item.repeat) await run(process.execPath, item.argv, { env: item.env, cwd: dir });
+        const result = await timed(process.execPath, item.argv, { env: item.env, cwd: dir });
         if (result.code !== 0) throw new Error(`${item.label}: exit ${result.code} in round ${round + 1}: ${result.stderr.trim()}`);
-        item.times.push(result.ms);
+        item.samples.push(result);
       }
     }
 
     const cpuList = cpus();
     console.log(`node ${process.version} on ${process.platform}-${process.arch}, ${availableParallelism()} CPUs (${cpuList[0]?.model?.trim() ?? 'unknown'})`);
-    console.log(`${ROUNDS} interleaved rounds, wall time per process (spawn to exit)\n`);
-    const baseline = median([...cases[0].times].sort((a, b) => a - b));
+    console.log(`${ROUNDS} interleaved rounds (rows marked * ${HEAVY_ROUNDS}); ${SECRET_COUNTS.join('/')} secrets seeded in ${seedSeconds} s`);
+    console.log('cpu: user + system of the process and its children; wall: spawn to exit. Ratios: medians over node -e 0\n');
+    const stats = (values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return { med: median(sorted), p90: percentile(sorted, 90) };
+    };
+    const base = { cpu: stats(cases[0].samples.map((s) => s.cpu)).med, wall: stats(cases[0].samples.map((s) => s.ms)).med };
     const rows = cases.map((item) => {
-      const sorted = [...item.times].sort((a, b) => a - b);
-      const med = median(sorted);
-      return [item.label, med.toFixed(1), percentile(sorted, 90).toFixed(1), `${(med / baseline).toFixed(2)}x`];
+      const cpu = stats(item.samples.map((s) => s.cpu));
+      const wall = stats(item.samples.map((s) => s.ms));
+      const label = item.command ? item.label : `mcpkey ${item.label}${item.heavy ? ' *' : ''}`;
+      return [label, cpu.med.toFixed(1), cpu.p90.toFixed(1), `${(cpu.med / base.cpu).toFixed(2)}x`, wall.med.toFixed(1), wall.p90.toFixed(1), `${(wall.med / base.wall).toFixed(2)}x`];
     });
-    const header = ['command', 'median ms', 'p90 ms', 'vs node -e 0'];
+    const header = ['command', 'cpu ms', 'cpu p90', 'cpu ratio', 'wall ms', 'wall p90', 'wall ratio'];
     const widths = header.map((title, col) => Math.max(title.length, ...rows.map((row) => row[col].length)));
     const format = (row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ');
     console.log(format(header));
@@ -237,7 +318,7 @@ async function main() {
     for (const row of rows) console.log(format(row));
 
     const loadN = Number(process.env.BENCH_LOAD_N ?? 100);
-    console.log(`\n${await oauthLoad(loadN)}`);
+    if (loadN > 0) console.log(`\n${await oauthLoad(loadN)}`);
   } finally {
     peers?.close();
     await cleanup();

@@ -9,8 +9,10 @@ export function action<O>(runtime: Runtime, handler: Handler<O>): (...all: unkno
   return async (...all: unknown[]) => {
     const command = all[all.length - 1] as Command;
     // Loaded only when a command runs: --help and usage errors never pay for output, keychain or config code.
-    const { createContext } = await import('./context.js');
+    const [{ createContext }, { preloadColor }] = await Promise.all([import('./context.js'), import('./output.js')]);
     const ctx = createContext(runtime, command.optsWithGlobals<GlobalOptions>());
+    // chalk only where colour can be written (a terminal, no NO_COLOR).
+    if (ctx.printer.color) await preloadColor();
     const args = (command.processedArgs as unknown[]).flatMap((arg) => (arg === undefined ? [] : arg)) as string[];
     await handler(ctx, args, command.opts() as O);
   };

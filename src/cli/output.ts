@@ -1,5 +1,6 @@
-import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type { ChalkInstance } from 'chalk';
+import type TableClass from 'cli-table3';
 import { escapeControls, safeJson } from '../core/text.js';
 import type { OutputStream } from './io.js';
 
@@ -41,27 +42,59 @@ export function screen(text: string, color: boolean, keep = '\n\t'): string {
   return out + escapeControls(text.slice(last), keep);
 }
 
+const require = createRequire(import.meta.url);
+
+/** chalk, once loaded: only a printer with colour on needs it (chalk is ESM only, so it is loaded ahead, asynchronously). */
+let chalkModule: typeof import('chalk') | undefined;
+
+/** Loads chalk for a printer with colour on; the CLI calls it before a command runs. */
+export async function preloadColor(): Promise<void> {
+  chalkModule ??= await import('chalk');
+}
+
+/**
+ * Without colour, chalk (level 0) returns its arguments joined by spaces, whatever the chain of styles:
+ * the same without loading it.
+ */
+const PLAIN: ChalkInstance = new Proxy(((...text: unknown[]) => (text.length === 1 ? `${text[0]}` : text.join(' '))) as unknown as ChalkInstance, {
+  // Any style, however chained (`style.green.bold`), is the same plain function.
+  get: (_target, property) => (property === 'level' ? 0 : PLAIN),
+});
+
+function colourStyle(): ChalkInstance {
+  // Where preloadColor did not run (a direct caller): require() of ESM, which Node 20.19+ and 22.12+ allow.
+  chalkModule ??= require('chalk') as typeof import('chalk');
+  return new chalkModule.Chalk({ level: 1 });
+}
+
 export function createPrinter(stdout: OutputStream, stderr: OutputStream, color: boolean): Printer {
-  const style = new Chalk({ level: color ? 1 : 0 });
+  let styleInstance: ChalkInstance | undefined;
+  const style = () => (styleInstance ??= color ? colourStyle() : PLAIN);
   const tty = stdout.isTTY === true;
   return {
     color,
     tty,
-    style,
+    get style() {
+      return style();
+    },
     line: (text = '') => stdout.write(`${screen(text, color)}\n`),
     success: (text) => {
-      if (tty) stdout.write(`${style.green('✓')} ${screen(text, color)}\n`);
+      if (tty) stdout.write(`${style().green('✓')} ${screen(text, color)}\n`);
     },
-    warn: (text) => stderr.write(`${style.yellow('warning:')} ${screen(text, color)}\n`),
+    warn: (text) => {
+      stderr.write(`${style().yellow('warning:')} ${screen(text, color)}\n`);
+    },
     note: (text) => stderr.write(`${screen(text, color)}\n`),
     // Valid JSON, byte for byte the same values; only the characters a terminal would act on are \u-escaped.
     json: (data) => stdout.write(`${safeJson(data, 2)}\n`),
     raw: (text) => stdout.write(`${tty ? escapeControls(text, '\n\t') : text}\n`),
     table: (head, rows) => {
       if (rows.length === 0) return;
+      // cli-table3 (CommonJS, so loadable on the spot) only when a table is written.
+      const Table = require('cli-table3') as typeof TableClass;
       // Borderless columns, like `gh` and `kubectl`: easy to read and to grep.
       const table = new Table({
-        head: head.map((title) => style.bold(title.toUpperCase())),
+        head: head.map((title) => style().bold(title.toUpperCase())),
         chars: BORDERLESS,
         style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
       });

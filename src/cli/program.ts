@@ -1,20 +1,77 @@
-import { Command, Option } from 'commander';
-import { registerClient } from '../commands/client/index.js';
-import { registerCompletion } from '../commands/completion/index.js';
-import { registerDoctor } from '../commands/doctor/index.js';
-import { registerOAuth } from '../commands/oauth/index.js';
-import { registerRun } from '../commands/run/index.js';
-import { registerSecret } from '../commands/secret/index.js';
-import { registerTools } from '../commands/tools/index.js';
-import { registerServer } from '../commands/server/index.js';
+import { readFileSync } from 'node:fs';
+import { Command, Help, Option } from 'commander';
 import { examples } from './action.js';
 import { completing } from './complete-kinds.js';
 import type { Runtime } from './io.js';
 import { version } from '../core/version.js';
+import type { SpecCommand } from '../completion/spec.js';
 
-/** The whole command tree. Leaf commands load their heavy dependencies only when they run. */
-export function buildProgram(runtime: Runtime): Command {
-  const program = new Command('mcpkey')
+type Register = (program: Command, runtime: Runtime) => void;
+
+/** The nouns, in the order help lists them; each module is loaded only when its noun is used. */
+const NOUNS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['server', async () => (await import('../commands/server/index.js')).registerServer],
+  ['secret', async () => (await import('../commands/secret/index.js')).registerSecret],
+  ['oauth', async () => (await import('../commands/oauth/index.js')).registerOAuth],
+  ['client', async () => (await import('../commands/client/index.js')).registerClient],
+  ['run', async () => (await import('../commands/run/index.js')).registerRun],
+  ['tools', async () => (await import('../commands/tools/index.js')).registerTools],
+  ['completion', async () => (await import('../commands/completion/index.js')).registerCompletion],
+  ['doctor', async () => (await import('../commands/doctor/index.js')).registerDoctor],
+];
+
+/** The first command word of argv (skipping global options and the value of --env-file), if any. */
+export function firstWord(argv: readonly string[]): string | undefined {
+  for (let index = 0; index < argv.length; index++) {
+    const token = argv[index]!;
+    if (token === '--') return undefined;
+    if (token === '--env-file') index++;
+    else if (!token.startsWith('-')) return token;
+  }
+  return undefined;
+}
+
+/** The top-level commands as the build described them (dist/completion-spec.json), or undefined when it cannot be read. */
+function describedNouns(): Map<string, SpecCommand> | undefined {
+  try {
+    const spec = JSON.parse(readFileSync(new URL('../completion-spec.json', import.meta.url), 'utf8')) as SpecCommand;
+    return new Map(spec.commands.map((command) => [command.name, command]));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The command tree. With argv, only the noun it names is loaded; the others are described from the
+ * build's spec, which is all the top-level help and its usage errors show of them. A word that is no
+ * noun (`help`, a typo: its hint lists every noun's verbs) loads them all, as does a build without a spec.
+ */
+export async function buildProgram(runtime: Runtime, argv?: readonly string[]): Promise<Command> {
+  const word = argv === undefined ? undefined : firstWord(argv);
+  const described = argv === undefined || (word !== undefined && !NOUNS.some(([noun]) => noun === word)) ? undefined : describedNouns();
+  const stub = (noun: string) => {
+    const command = described?.get(noun);
+    return command?.term !== undefined && noun !== word ? command : undefined;
+  };
+  const lazy = described !== undefined && NOUNS.every(([noun]) => noun === word || stub(noun) !== undefined);
+  const program = root(runtime);
+  const terms = new WeakMap<Command, string>();
+  if (lazy) {
+    // The help's one line per command, as the build wrote it for the commands not loaded.
+    program.configureHelp({ subcommandTerm: (command) => terms.get(command) ?? Help.prototype.subcommandTerm.call(program.createHelp(), command) });
+  }
+  const registers = await Promise.all(NOUNS.map(([noun, load]) => (lazy && noun !== word ? undefined : load())));
+  NOUNS.forEach(([noun], index) => {
+    const register = registers[index];
+    if (register) return register(program, runtime);
+    const spec = stub(noun)!;
+    terms.set(program.command(spec.name).description(spec.description), spec.term!);
+  });
+  return program;
+}
+
+function root(runtime: Runtime): Command {
+  return new Command('mcpkey')
     .description('Credentials for MCP servers: API keys in the OS keychain, OAuth grants, and a catalog of servers.')
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
@@ -38,13 +95,4 @@ export function buildProgram(runtime: Runtime): Command {
         'mcpkey secret list --json',
       )}\nExit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 4 not ready, 5 keychain unavailable, 6 config, 7 OAuth failed, 8 tool error, 9 server failed, 130 cancelled.\n`,
     );
-  registerServer(program, runtime);
-  registerSecret(program, runtime);
-  registerOAuth(program, runtime);
-  registerClient(program, runtime);
-  registerRun(program, runtime);
-  registerTools(program, runtime);
-  registerCompletion(program, runtime);
-  registerDoctor(program, runtime);
-  return program;
 }

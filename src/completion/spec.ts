@@ -37,6 +37,8 @@ export interface SpecCommand {
   name: string;
   aliases: string[];
   description: string;
+  /** Its line in the parent's help (`run [options] <name> [command...]`): help lists a noun without loading it. */
+  term?: string;
   options: SpecOption[];
   arguments: SpecArgument[];
   commands: SpecCommand[];
@@ -55,6 +57,7 @@ export function buildSpec(command: Command, path: string[] = [], narrowed: Set<s
     name: command.name(),
     aliases: command.aliases(),
     description: command.description(),
+    term: command.createHelp().subcommandTerm(command),
     options: command.options
       .filter((option) => !option.hidden)
       .map((option) => {

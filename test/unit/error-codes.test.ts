@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { commanderCode } from '../../src/cli/main.js';
+import { commanderCode } from '../../src/cli/report.js';
 import { serverErrorCode } from '../../src/core/oauth/errors.js';
 import type { KeychainProblem } from '../../src/core/secrets/keychain-errors.js';
 import { documentedErrorCodes, scanErrorCodes, type FoundCode } from './error-code-scan.js';
@@ -30,7 +30,7 @@ const KNOWN_DYNAMIC: Record<string, (at: string) => FoundCode[]> = {
   "serverErrorCode(error, 'authorization_refused')": (at) => [{ code: 'authorization_refused', exitCode: 7, at }],
 };
 
-/** Codes made outside a CliError: main.ts's own for a bug, and commander's, renamed by commanderCode(). */
+/** Codes made outside a CliError: report.ts's own for a bug, and commander's, renamed by commanderCode(). */
 function outsideCliError(): FoundCode[] {
   const commander = readFileSync(join(ROOT, 'node_modules/commander/lib/command.js'), 'utf8');
   // Not errors: help and version output, and the subcommand executables mcpkey does not use; `commander.error`
@@ -38,9 +38,9 @@ function outsideCliError(): FoundCode[] {
   const notErrors = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version', 'commander.executeSubCommandAsync', 'commander.error']);
   const codes = [...new Set([...commander.matchAll(/'(commander\.[A-Za-z]+)'/g)].map((match) => match[1]!))].filter((code) => !notErrors.has(code));
   expect(codes).toContain('commander.unknownCommand');
-  const main = readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8');
+  const main = readFileSync(join(ROOT, 'src/cli/report.ts'), 'utf8');
   expect(main).toMatch(/write\('unexpected', .*ExitCode\.unexpected\)/);
-  return [...codes.map((code) => ({ code: commanderCode(code), exitCode: 2, at: `commander ${code}` })), { code: 'unexpected', exitCode: 1, at: 'src/cli/main.ts' }];
+  return [...codes.map((code) => ({ code: commanderCode(code), exitCode: 2, at: `commander ${code}` })), { code: 'unexpected', exitCode: 1, at: 'src/cli/report.ts' }];
 }
 
 function allCodes(): FoundCode[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commanderMessage } from '../../src/cli/main.js';
+import { commanderMessage } from '../../src/cli/report.js';
 import { createPrinter, screen } from '../../src/cli/output.js';
 import { escapeControls, safeJson, untrusted } from '../../src/core/text.js';
 

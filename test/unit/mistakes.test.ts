@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/cli/io.js';
-import { commanderCode, commanderMessage, commanderSuggestion, reportError } from '../../src/cli/main.js';
+import { commanderCode, commanderMessage, commanderSuggestion, reportError } from '../../src/cli/report.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { tokenEntry } from '../../src/commands/oauth/token.js';
 import { setSecret, type SetSecretDeps } from '../../src/commands/secret/set.js';
@@ -43,7 +43,7 @@ function runtime(argv: string[]): Runtime & { err: () => string } {
 /** What mcpkey reports for argv: the program is parsed for real, nothing runs past a usage error. */
 async function reported(argv: string[]): Promise<{ code: number; stderr: string }> {
   const rt = runtime(argv);
-  const program = buildProgram(rt);
+  const program = await buildProgram(rt);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
@@ -102,15 +102,15 @@ describe('unknown server hints', () => {
     throw new Error('expected unknown');
   }
 
-  it('the command as typed, with the name meant, when the name was its first argument', () => {
-    const tree = buildProgram(runtime([]));
+  it('the command as typed, with the name meant, when the name was its first argument', async () => {
+    const tree = await buildProgram(runtime([]));
     const rt = runtime(['tools', 'call', 'fetc', 'fetch_url', '--arg', 'x=1']);
     expect(reportError(unknown('fetc'), rt, tree)).toBe(3);
     expect(rt.err()).toBe('mcpkey: unknown server "fetc" — did you mean `mcpkey tools call fetch …`?\n');
   });
 
-  it("elsewhere (an option's value first), the name alone", () => {
-    const tree = buildProgram(runtime([]));
+  it("elsewhere (an option's value first), the name alone", async () => {
+    const tree = await buildProgram(runtime([]));
     const rt = runtime(['tools', 'call', '--timeout', '5', 'fetc']);
     reportError(unknown('fetc'), rt, tree);
     expect(rt.err()).toBe('mcpkey: unknown server "fetc" — did you mean `fetch`? (`mcpkey server list` shows the catalog)\n');

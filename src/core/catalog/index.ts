@@ -12,6 +12,23 @@ export function builtinEntry(name: string): CatalogEntry | undefined {
   return builtinByName.get(name);
 }
 
+/** Server-name characters in the order the root (and en) collation puts them: `_`, `-`, digits, letters. */
+const NAME_ORDER = new Map([...'_-0123456789abcdefghijklmnopqrstuvwxyz'].map((char, rank) => [char, rank]));
+const NAME_FORM = /^[a-z0-9_-]*$/;
+
+/**
+ * The order `localeCompare` gives server names, without starting the ICU collator (~10 ms) on every
+ * listing; a name outside the server-name alphabet still goes through it.
+ */
+export function compareNames(a: string, b: string): number {
+  if (!NAME_FORM.test(a) || !NAME_FORM.test(b)) return a.localeCompare(b);
+  for (let index = 0; index < Math.min(a.length, b.length); index++) {
+    const diff = NAME_ORDER.get(a[index]!)! - NAME_ORDER.get(b[index]!)!;
+    if (diff !== 0) return diff;
+  }
+  return a.length - b.length;
+}
+
 /** The merged catalog: built-in entries, replaced or extended by the user's own. Sorted by name. */
 export function mergeCatalog(userEntries: Record<string, CatalogEntry>): ResolvedEntry[] {
   const merged = new Map<string, ResolvedEntry>();
@@ -19,7 +36,7 @@ export function mergeCatalog(userEntries: Record<string, CatalogEntry>): Resolve
   for (const [name, entry] of Object.entries(userEntries)) {
     merged.set(name, { ...entry, source: 'user', ...(builtinByName.has(name) ? { overridesBuiltin: true } : {}) });
   }
-  return [...merged.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...merged.values()].sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** An unknown server name, and the catalog name closest to it, if any (the CLI turns it into the whole corrected command). */

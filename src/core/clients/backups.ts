@@ -26,7 +26,7 @@ async function timestamped(file: string): Promise<Array<{ name: string; stamp: s
     .map((name) => ({ name, match: pattern.exec(name) }))
     .filter((item): item is { name: string; match: RegExpExecArray } => item.match !== null)
     .map(({ name, match }) => ({ name, stamp: match[1]!, n: Number(match[2] ?? 1) }))
-    .sort((a, b) => b.stamp.localeCompare(a.stamp) || b.n - a.n);
+    .sort((a, b) => (a.stamp === b.stamp ? b.n - a.n : a.stamp < b.stamp ? 1 : -1)); // fixed-width digits: no collator needed
 }
 
 /**
