@@ -87,8 +87,16 @@ export async function resolve(specifier, context, nextResolve) {
   registerHooks = join(binDir, 'register.mjs');
   await writeFile(
     registerHooks,
-    `import { register } from 'node:module';
-register('./hooks.mjs', { parentURL: import.meta.url, data: { log: process.env.MCPKEY_TEST_MODULE_LOG } });
+    `import Module, { register } from 'node:module';
+import { appendFileSync } from 'node:fs';
+const log = process.env.MCPKEY_TEST_MODULE_LOG;
+register('./hooks.mjs', { parentURL: import.meta.url, data: { log } });
+// CommonJS loads (createRequire) pass no ESM hook: record them too.
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  try { appendFileSync(log, Module._resolveFilename(request, parent, isMain) + '\\n'); } catch {}
+  return load.apply(this, arguments);
+};
 `,
   );
 });
