@@ -2,10 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStallProxy, type StallProxy } from '../fixtures/dbus-stall-proxy.js';
-import { startPrivateKeyring, type PrivateKeyring } from '../fixtures/private-keyring.js';
-import { BIN, requireSecretService, useSandbox } from './helpers.js';
+import { BIN, requireSecretService, useOwnKeyring, useSandbox } from './helpers.js';
 import { useGatedPeers } from './gated-peers.js';
 import { addAndAuthorize, expireGrant } from './grant-helpers.js';
 import { storedGrant } from './oauth-helpers.js';
@@ -26,25 +25,11 @@ const sandbox = useSandbox();
 let dir: string;
 let proxy: StallProxy;
 
-// The file's own keyring behind the proxy, for every test here: a stalled client must not leave the
-// suite's shared keyring in a state other files see (it once lost its default collection mid-suite).
-let keyringDir: string;
-let keyring: PrivateKeyring | undefined;
-let restoreBus: (() => void) | undefined;
-beforeAll(async () => {
-  keyringDir = await mkdtemp(join(tmpdir(), 'mcpkey-crash-window-keyring-'));
-  keyring = await startPrivateKeyring(keyringDir);
-  restoreBus = keyring.becomeSessionBus();
-});
-afterAll(async () => {
-  restoreBus?.();
-  await keyring?.close();
-  if (keyringDir) await rm(keyringDir, { recursive: true, force: true });
-});
+const keyring = useOwnKeyring('crash-window');
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mcpkey-crash-window-'));
-  proxy = await startStallProxy({ dir, upstream: keyring!.address });
+  proxy = await startStallProxy({ dir, upstream: keyring.get().address });
 });
 
 afterEach(async () => {

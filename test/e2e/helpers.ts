@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { startPrivateKeyring, type PrivateKeyring } from '../fixtures/private-keyring.js';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -218,4 +219,32 @@ export function expectOneLine(result: { code: number | null; stderr: string }, c
   expect(lines[0]).toMatch(pattern);
   expect(result.stderr).not.toMatch(/\n\s+at /);
   expect(result.stderr).not.toMatch(/this is a bug/);
+}
+
+/**
+ * A gnome-keyring of the file's own, made the session bus of this process (and every child) for all its
+ * tests: what a file does to it (many clients at once, a client stalled behind a proxy) cannot leave the
+ * suite's shared keyring in a state other files see (it once lost its default collection mid-suite).
+ * `get()` is the running keyring, from beforeAll on.
+ */
+export function useOwnKeyring(name: string): { get(): PrivateKeyring } {
+  let dir: string | undefined;
+  let keyring: PrivateKeyring | undefined;
+  let restoreBus: (() => void) | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), `mcpkey-${name}-keyring-`));
+    keyring = await startPrivateKeyring(dir);
+    restoreBus = keyring.becomeSessionBus();
+  });
+  afterAll(async () => {
+    restoreBus?.();
+    await keyring?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get: () => {
+      if (!keyring) throw new Error('the keyring starts in beforeAll');
+      return keyring;
+    },
+  };
 }

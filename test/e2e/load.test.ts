@@ -1,30 +1,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startStallProxy } from '../fixtures/dbus-stall-proxy.js';
-import { startPrivateKeyring, type PrivateKeyring } from '../fixtures/private-keyring.js';
-import { requireSecretService, useSandbox } from './helpers.js';
+import { requireSecretService, useOwnKeyring, useSandbox } from './helpers.js';
 import { addAndAuthorize, expireGrant } from './grant-helpers.js';
 import { callTool, storedGrant, useOAuthPeers } from './oauth-helpers.js';
 
 beforeAll(requireSecretService);
 
-// A keyring of this file's own, for every test here: N clients at once, and one slowed behind a proxy,
-// must not leave the suite's shared keyring in a state other files see (it once lost its default collection).
-let keyringDir: string;
-let keyring: PrivateKeyring | undefined;
-let restoreBus: (() => void) | undefined;
-beforeAll(async () => {
-  keyringDir = await mkdtemp(join(tmpdir(), 'mcpkey-load-keyring-'));
-  keyring = await startPrivateKeyring(keyringDir);
-  restoreBus = keyring.becomeSessionBus();
-});
-afterAll(async () => {
-  restoreBus?.();
-  await keyring?.close();
-  if (keyringDir) await rm(keyringDir, { recursive: true, force: true });
-});
+const keyring = useOwnKeyring('load');
 
 /**
  * MCP clients start one mcpkey per server, per window, per headers-helper call: many `oauth token` at
@@ -76,7 +61,7 @@ describe('load', () => {
     // mcpkey's patience (30 s): the 22 s left are for a backlog of N clients on a loaded machine (with
     // 15 s of slowness, 9 of 50 ran out of patience at load average 30).
     const dir = await mkdtemp(join(tmpdir(), 'mcpkey-proxy-'));
-    const proxy = await startStallProxy({ dir, upstream: keyring!.address });
+    const proxy = await startStallProxy({ dir, upstream: keyring.get().address });
     proxy.slow(2_500);
     const recover = setTimeout(() => proxy.resume(), SLOW_MS);
     try {
