@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONFIRM_FORM, startModernMcpServer, type ModernMcpServer, type ModernRequestLogEntry } from '../fixtures/mcp-server-2026.js';
 import { requireSecretService, useSandbox } from './helpers.js';
-import { LOCAL_ERAS, eventually, localSession, textOf, type ElicitAnswerer, type LocalEra, type LocalSession } from './local-clients.js';
+import { LOCAL_ERAS, eventually, localSession, textOf, withLocalSession, type ElicitAnswerer, type LocalEra, type LocalSession } from './local-clients.js';
 
 beforeAll(requireSecretService);
 
@@ -26,14 +26,7 @@ afterAll(async () => {
 });
 
 async function withSession<T>(era: LocalEra, options: Parameters<typeof localSession>[3], body: (session: LocalSession) => Promise<T>): Promise<T> {
-  const session = await localSession(sandbox, era, 'modern', options);
-  try {
-    return await body(session);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- bridge stderr ---\n${session.stderr()}`, { cause: error });
-  } finally {
-    await session.close();
-  }
+  return withLocalSession(sandbox, era, 'modern', options ?? {}, body);
 }
 
 function answerer(answer: ElicitAnswerer['answer']): ElicitAnswerer {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { InstallResult } from '../../src/commands/completion/install.js';
 import { BASH_COMPLETION_LOADERS } from '../../src/completion/install-target.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -533,23 +534,13 @@ describe('context-aware server names', () => {
   });
 });
 
-interface InstallJson {
-  shell: string;
-  file: string;
-  written: boolean;
-  rcFile: string;
-  rcLines: string[];
-  where?: string;
-  warnings: string[];
-}
-
 describe('mcpkey completion install', () => {
   /** `completion install ARGS --json` in the sandbox, as a fresh account: nothing under HOME yet. */
-  async function install(args: string[], env: NodeJS.ProcessEnv = {}): Promise<InstallJson> {
+  async function install(args: string[], env: NodeJS.ProcessEnv = {}): Promise<InstallResult> {
     const result = await sandbox.mcpkey(['completion', 'install', ...args, '--json'], undefined, env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
-    return JSON.parse(result.stdout) as InstallJson;
+    return JSON.parse(result.stdout) as InstallResult;
   }
 
   const exists = (path: string) => access(path).then(() => true, () => false);

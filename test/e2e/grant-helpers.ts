@@ -38,3 +38,27 @@ export async function expireGrant(sandbox: Sandbox, server: string, authServer?:
   if (authServer && !authServer.expireAccessToken(expired)) throw new Error(`the authorization server does not know the access token of ${server}`);
   return expired;
 }
+
+/** A grant for the built-in `linear` entry as `oauth authorize` stores it, valid for an hour; no server is contacted. */
+export async function storeLinearGrant(sandbox: Sandbox, tokens: string, scope: string): Promise<void> {
+  const now = Date.now();
+  await sandbox.storeKeychainValue(
+    'oauth:linear',
+    JSON.stringify({
+      version: 1,
+      server: 'linear',
+      resource: 'https://mcp.linear.app/mcp',
+      issuer: 'https://auth.example.test',
+      tokenEndpoint: 'https://auth.example.test/token',
+      clientId: 'client-1',
+      client: 'dynamic',
+      authMethod: 'none',
+      accessToken: `at-${tokens}`,
+      refreshToken: `rt-${tokens}`,
+      tokenType: 'Bearer',
+      expiresAt: new Date(now + 3_600_000).toISOString(),
+      scope,
+      obtainedAt: new Date(now).toISOString(),
+    }),
+  );
+}

@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentedErrorCodes } from '../unit/error-code-scan.js';
+import { storeLinearGrant } from './grant-helpers.js';
 import { requireSecretService, ROOT, useSandbox, type RunResult } from './helpers.js';
 import { clientConfig, clientStatus, doctor, errorObject, expectSchema, runPlan, validate } from './json-schemas.js';
 
@@ -45,29 +46,6 @@ async function jsonError(args: string[], exitCode: number): Promise<{ code: stri
   return error.error;
 }
 
-/** A grant as `oauth authorize` stores it, valid for an hour. */
-async function storeLinearGrant(): Promise<void> {
-  const now = Date.now();
-  await sandbox.storeKeychainValue(
-    'oauth:linear',
-    JSON.stringify({
-      version: 1,
-      server: 'linear',
-      resource: 'https://mcp.linear.app/mcp',
-      issuer: 'https://auth.example.test',
-      tokenEndpoint: 'https://auth.example.test/token',
-      clientId: 'client-1',
-      client: 'dynamic',
-      authMethod: 'none',
-      accessToken: 'at-json-schema-more',
-      refreshToken: 'rt-json-schema-more',
-      tokenType: 'Bearer',
-      expiresAt: new Date(now + 3_600_000).toISOString(),
-      scope: 'read',
-      obtainedAt: new Date(now).toISOString(),
-    }),
-  );
-}
 
 /** Cursor's file (under the sandbox's HOME) with an entry of each kind client status tells apart. */
 async function writeCursorFile(): Promise<string> {
@@ -93,7 +71,7 @@ describe('newer commands --json match docs/json.md', () => {
     expect((await sandbox.run(['secret', 'set', 'envtest.api_key'], { input: 'k-envtest' })).code).toBe(0);
     // brave's key only from the environment: enabled, and then missing wherever that variable is not set.
     for (const name of ['envtest', 'memory', 'fetch', 'linear', 'brave']) expect((await run(['server', 'enable', name], { PATH, BRAVE_API_KEY: 'from-env' })).code).toBe(0);
-    await storeLinearGrant();
+    await storeLinearGrant(sandbox, 'json-schema-more', 'read');
   });
 
   it('doctor: {ok, checks, warnings}; a failed check gives exit 4 and ok false', async () => {

@@ -1,6 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storeLinearGrant } from './grant-helpers.js';
 import { requireSecretService, ROOT, useSandbox } from './helpers.js';
 import { clientConfig, errorObject, expectSchema, missingItem, oauthList, oauthToken, object, secretList, serverInspect, serverList, string, strings, toolsCall, toolsList, validate } from './json-schemas.js';
 
@@ -48,27 +49,7 @@ describe('every read command --json matches docs/json.md', () => {
       expect((await sandbox.run(['secret', 'set', name!], { input: value })).code).toBe(0);
     }
     for (const name of ['envtest', 'neon', 'memory', 'fetch', 'linear']) expect((await sandbox.run(['server', 'enable', name], { env: { PATH } })).code).toBe(0);
-    // A grant as `oauth authorize` stores it, valid for an hour.
-    const now = Date.now();
-    await sandbox.storeKeychainValue(
-      'oauth:linear',
-      JSON.stringify({
-        version: 1,
-        server: 'linear',
-        resource: 'https://mcp.linear.app/mcp',
-        issuer: 'https://auth.example.test',
-        tokenEndpoint: 'https://auth.example.test/token',
-        clientId: 'client-1',
-        client: 'dynamic',
-        authMethod: 'none',
-        accessToken: 'at-json-schema',
-        refreshToken: 'rt-json-schema',
-        tokenType: 'Bearer',
-        expiresAt: new Date(now + 3_600_000).toISOString(),
-        scope: 'read write',
-        obtainedAt: new Date(now).toISOString(),
-      }),
-    );
+    await storeLinearGrant(sandbox, 'json-schema', 'read write');
   });
 
   it('server list: transport objects, typed missing (a launcher, a secret), oauth.status on OAuth entries', async () => {

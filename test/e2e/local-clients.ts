@@ -133,3 +133,15 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Runs `body` against a bridge session and closes it; a failure carries the bridge's stderr. */
+export async function withLocalSession<T>(sandbox: Sandbox, era: LocalEra, name: string, options: LocalSessionOptions, body: (session: LocalSession) => Promise<T>): Promise<T> {
+  const session = await localSession(sandbox, era, name, options);
+  try {
+    return await body(session);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- bridge stderr ---\n${session.stderr()}`, { cause: error });
+  } finally {
+    await session.close();
+  }
+}

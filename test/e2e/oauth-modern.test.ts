@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
 import { startModernMcpServer, type ModernMcpServer, type ModernRequestLogEntry } from '../fixtures/mcp-server-2026.js';
 import { requireSecretService, useSandbox } from './helpers.js';
-import { eventually, localSession, textOf, type LocalEra, type LocalSession } from './local-clients.js';
+import { eventually, textOf, withLocalSession, type LocalEra, type LocalSession } from './local-clients.js';
 import { expireGrant } from './grant-helpers.js';
 import { BROWSER_DRIVER, storedGrant } from './oauth-helpers.js';
 
@@ -43,14 +43,7 @@ async function authorized(name: string, server: ModernMcpServer): Promise<void> 
 }
 
 async function bridged<T>(era: LocalEra, name: string, body: (session: LocalSession) => Promise<T>, runArgs: string[] = []): Promise<T> {
-  const session = await localSession(sandbox, era, name, { env: browserEnv(), runArgs });
-  try {
-    return await body(session);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- bridge stderr ---\n${session.stderr()}`, { cause: error });
-  } finally {
-    await session.close();
-  }
+  return withLocalSession(sandbox, era, name, { env: browserEnv(), runArgs }, body);
 }
 
 const bearer = (entry: ModernRequestLogEntry) => entry.headers.authorization?.replace(/^Bearer /, '');
