@@ -2,17 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { Argument, type Command } from 'commander';
 import { action } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
-import { isShell, SHELLS, type Shell } from '../../completion/install-target.js';
+import { isShell, SHELLS } from '../../completion/install-target.js';
+import { scriptUrl } from '../../completion/scripts.js';
 import { UsageError } from '../../core/errors.js';
-
-const FILES: Record<Shell, string> = { bash: 'mcpkey.bash', zsh: '_mcpkey', fish: 'mcpkey.fish' };
 
 /** The scripts are the committed files under completions/, so what is printed, installed and shipped never differs. */
 export async function completionScript(shell: string): Promise<string> {
   if (!isShell(shell)) {
     throw new UsageError(`no completion for shell "${shell}"`, `choose one of ${SHELLS.join(', ')}`, 'unknown_shell');
   }
-  return readFile(new URL(`../../../completions/${FILES[shell]}`, import.meta.url), 'utf8');
+  return readFile(scriptUrl(shell), 'utf8');
 }
 
 /** `mcpkey completion bash|zsh|fish`: the script on stdout, for `source <(…)` or a file of one's choice. */
