@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { readBoundedFile } from '../core/files.js';
 import { escapeControls } from '../core/text.js';
-import { BUILTIN_CATALOG } from '../core/catalog/builtin.js';
 import { configFile } from '../core/config/paths.js';
 // Nothing but types at run time: classify.js imports no module, so the fast path stays light.
 import { usesOAuth } from '../core/auth/classify.js';
@@ -19,6 +18,20 @@ interface Candidate {
 
 async function loadSpec(): Promise<SpecCommand> {
   return JSON.parse(await readFile(new URL('../completion-spec.json', import.meta.url), 'utf8')) as SpecCommand;
+}
+
+/** A built-in entry as the build described it (write-spec.ts): loading the catalog itself costs a keypress. */
+export interface CatalogIndexEntry {
+  name: string;
+  title: string;
+  oauth: boolean;
+  secrets: Array<{ name: string; description: string }>;
+}
+
+let catalogIndex: Promise<CatalogIndexEntry[]> | undefined;
+function builtinIndex(): Promise<CatalogIndexEntry[]> {
+  catalogIndex ??= readFile(new URL('../completion-catalog.json', import.meta.url), 'utf8').then((text) => JSON.parse(text) as CatalogIndexEntry[]);
+  return catalogIndex;
 }
 
 interface UserEntry {
@@ -45,9 +58,9 @@ async function userConfig(runtime: Runtime): Promise<UserConfig> {
 }
 
 /** Built-in entries, replaced by the user's own of the same name, as the commands see them. */
-function mergedEntries(config: UserConfig): Map<string, { title: string; entry: unknown }> {
-  const byName = new Map<string, { title: string; entry: unknown }>(BUILTIN_CATALOG.map((entry) => [entry.name, { title: entry.title, entry }]));
-  for (const [name, entry] of Object.entries(config.servers)) byName.set(name, { title: entry?.title ?? 'user entry', entry });
+async function mergedEntries(config: UserConfig): Promise<Map<string, { title: string; oauth: () => boolean }>> {
+  const byName = new Map((await builtinIndex()).map((entry) => [entry.name, { title: entry.title, oauth: () => entry.oauth }]));
+  for (const [name, entry] of Object.entries(config.servers)) byName.set(name, { title: entry?.title ?? 'user entry', oauth: () => oauthCapable(entry) });
   return byName;
 }
 
@@ -63,7 +76,7 @@ function oauthCapable(entry: unknown): boolean {
 /** Server names: all of them, or only those the command accepts (`server remove`: the user's own; `oauth …`: OAuth ones). */
 async function serverCandidates(runtime: Runtime, kind: string): Promise<Candidate[]> {
   const config = await userConfig(runtime);
-  const merged = mergedEntries(config);
+  const merged = await mergedEntries(config);
   const enabled = new Set(config.enabled);
   const title = (name: string) => merged.get(name)?.title ?? 'not in the catalog';
   let names: string[];
@@ -79,7 +92,7 @@ async function serverCandidates(runtime: Runtime, kind: string): Promise<Candida
       names = [...merged.keys()].filter((name) => !enabled.has(name));
       break;
     case 'oauth-server':
-      names = [...merged].filter(([, { entry }]) => oauthCapable(entry)).map(([name]) => name);
+      names = [...merged].filter(([, { oauth }]) => oauth()).map(([name]) => name);
       break;
     default:
       names = [...merged.keys()];
@@ -90,7 +103,7 @@ async function serverCandidates(runtime: Runtime, kind: string): Promise<Candida
 /** Secret names: those the catalog declares, plus those in the keychain (the only completion that asks it). */
 async function secretCandidates(runtime: Runtime): Promise<Candidate[]> {
   const byName = new Map<string, string>();
-  for (const entry of BUILTIN_CATALOG) for (const secret of entry.secrets) byName.set(secret.name, secret.description);
+  for (const entry of await builtinIndex()) for (const secret of entry.secrets) byName.set(secret.name, secret.description);
   for (const entry of Object.values((await userConfig(runtime)).servers)) for (const secret of Array.isArray(entry?.secrets) ? entry.secrets : []) byName.set(secret.name, secret.description ?? '');
   try {
     const { createOsKeychain, keychainService } = await import('../core/secrets/keychain.js');
