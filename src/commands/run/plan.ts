@@ -2,13 +2,14 @@ import type { Context } from '../../cli/context.js';
 import type { Printer } from '../../cli/output.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
 import { printable } from '../../core/names.js';
+import type { SecretSource } from '../../core/secrets/resolve.js';
 
 /** One variable `run` would set: its name and where its value comes from — never the value. */
 export interface PlannedVariable {
   name: string;
   /** The secret it carries; absent for the entry's plain variables. */
   secret?: string;
-  source: 'env' | '.env.mcp' | 'keychain' | 'entry';
+  source: SecretSource | 'entry';
 }
 
 /** What `run --dry-run` reports: what would start, where, with which variable names. */

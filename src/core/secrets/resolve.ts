@@ -1,15 +1,19 @@
 import type { ResolvedEntry } from '../catalog/types.js';
 import type { Env } from '../config/paths.js';
-import type { CliError } from '../errors.js';
+import { CliError } from '../errors.js';
 import { mechanicalEnvName, tryParseSecretName } from '../names.js';
+import type { ProjectSecrets } from '../project/secrets.js';
 import type { EnvFile } from './env-file.js';
 import type { KeychainStore } from './keychain.js';
 import { isKeychainError } from './keychain-errors.js';
 import { readerOf, type KeychainReader } from './reader.js';
 import { valueProblem } from './value.js';
 
-/** Highest priority first. */
-export const SOURCES = ['env', '.env.mcp', 'keychain'] as const;
+/**
+ * Highest priority first. A project's reference (mcpkey.json) comes after the local overrides and
+ * before the user's keychain: inside the project, the team's reference wins over a personal copy.
+ */
+export const SOURCES = ['env', '.env.mcp', 'project', 'keychain'] as const;
 export type SecretSource = (typeof SOURCES)[number];
 
 export interface FoundSecret {
@@ -25,6 +29,8 @@ export interface SecretSources {
   envFile: EnvFile | undefined;
   keychain: KeychainStore;
   catalog: readonly ResolvedEntry[];
+  /** The references of the project file mcpkey runs in, if any. */
+  project?: ProjectSecrets;
   /** Told once per variable whose value would not reach a server unchanged (e.g. bytes that are not UTF-8). */
   warn?: (message: string) => void;
 }
@@ -47,6 +53,8 @@ export function envNamesFor(name: string, catalog: readonly ResolvedEntry[]): st
 export class SecretResolver {
   /** Why the keychain could not be read, if it could not. Reads still succeed from env and file. */
   keychainError: CliError | undefined;
+  /** Project references whose store failed (not installed, not signed in, …), by secret name: such a secret reads as missing. */
+  readonly referenceErrors = new Map<string, CliError>();
   private readonly reader: KeychainReader;
 
   constructor(private readonly sources: SecretSources) {
@@ -105,13 +113,28 @@ export class SecretResolver {
     return value === undefined ? undefined : { name, value, source: 'keychain' };
   }
 
+  /** The value of the project's reference for `name`; a store that fails is noted in referenceErrors, and the secret reads as not there. */
+  async fromProject(name: string): Promise<FoundSecret | undefined> {
+    const project = this.sources.project;
+    const reference = project?.reference(name);
+    if (!project || !reference) return undefined;
+    try {
+      const value = await project.value(name);
+      return value === undefined || value === '' ? undefined : { name, value, source: 'project', foundAs: reference.text };
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      this.referenceErrors.set(name, error);
+      return undefined;
+    }
+  }
+
   async resolve(name: string): Promise<FoundSecret | undefined> {
-    return this.fromEnv(name) ?? this.fromEnvFile(name) ?? (await this.fromKeychain(name));
+    return this.fromEnv(name) ?? this.fromEnvFile(name) ?? (await this.fromProject(name)) ?? (await this.fromKeychain(name));
   }
 
   /** Every source that holds the secret, highest priority first. */
   async lookupAll(name: string): Promise<FoundSecret[]> {
-    const found = [this.fromEnv(name), this.fromEnvFile(name), await this.fromKeychain(name)];
+    const found = [this.fromEnv(name), this.fromEnvFile(name), await this.fromProject(name), await this.fromKeychain(name)];
     return found.filter((item): item is FoundSecret => item !== undefined);
   }
 
