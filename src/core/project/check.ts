@@ -71,5 +71,10 @@ export async function checkProject(deps: ProjectCheckDeps): Promise<ProjectCheck
   for (const name of projectServerNames(deps.project)) servers.push(await checkServer(name, deps));
   const warnings = deps.resolver.keychainError ? [`${deps.resolver.keychainError.message}; secrets were looked up in env, .env.mcp and the project's references only`] : [];
   if (servers.length === 0) warnings.push(`${deps.project.file} enables no server`);
+  // A reference that failed while a local value (the keychain) stood in: ready, but not through the project.
+  const reported = new Set(servers.flatMap((server) => server.missing.flatMap((item) => (item.type === 'reference' ? [item.name] : []))));
+  for (const [name, error] of deps.resolver.referenceErrors) {
+    if (!reported.has(name)) warnings.push(`${name}: ${error.message}; this machine's own value is used instead`);
+  }
   return { file: deps.project.file, ready: servers.every((server) => server.ready), servers, warnings };
 }
