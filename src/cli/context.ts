@@ -1,11 +1,11 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ResolvedEntry } from '../core/catalog/types.js';
 import { configFile } from '../core/config/paths.js';
 import { loadConfig, updateConfig, type ConfigData } from '../core/config/store.js';
 import { ConfigError } from '../core/errors.js';
 import { loadProject, type ProjectData } from '../core/project/file.js';
 import { layerConfig, layeredCatalog } from '../core/project/layer.js';
-import { loadEnvFile, locateEnvFile, type EnvFile } from '../core/secrets/env-file.js';
+import { DEFAULT_ENV_FILE, loadEnvFile, locateEnvFile, type EnvFile } from '../core/secrets/env-file.js';
 import { createOsKeychain, keychainService, type KeychainStore } from '../core/secrets/keychain.js';
 import { SecretResolver } from '../core/secrets/resolve.js';
 import { OAuthStore } from '../core/oauth/store.js';
@@ -82,10 +82,15 @@ export function createContext(runtime: Runtime, options: GlobalOptions): Context
         return layeredCatalog(config ?? { servers: {} }, project);
       })()),
     envFile: () =>
-      (envFilePromise ??= loadEnvFile(locateEnvFile(runtime.cwd, runtime.env, options.envFile)).then((loaded) => {
+      (envFilePromise ??= (async () => {
+        const location = locateEnvFile(runtime.cwd, runtime.env, options.envFile);
+        let loaded = await loadEnvFile(location);
+        // In a subdirectory of a project, the team's .env.mcp next to its mcpkey.json.
+        const project = loaded || location.explicit ? undefined : await context.project();
+        if (project && dirname(project.file) !== dirname(location.path)) loaded = await loadEnvFile({ path: join(dirname(project.file), DEFAULT_ENV_FILE), explicit: false });
         for (const warning of loaded?.warnings ?? []) printer.warn(warning);
         return loaded;
-      })),
+      })()),
     resolver: () =>
       (resolverPromise ??= (async () => {
         const project = await context.project();

@@ -97,14 +97,18 @@ describe('project check on a new machine (empty keychain)', () => {
     const project = { version: 1, enabled: ['memory', 'brave', 'acme'], servers: { acme }, secrets: { 'brave.api_key': 'pass://team/brave' } };
     const { sub, root } = await repo(project, 'BRAVE_API_KEY=brave-local-value\n');
     expect((await sandbox.run(['secret', 'set', 'acme.api_key'], { input: 'acme-keychain-value\n', cwd: sub })).code).toBe(0);
-    // .env.mcp is read from the working directory: run from the root, where the team keeps it.
-    const result = await sandbox.run(['project', 'check', '--json'], { cwd: root });
+    // From a subdirectory without its own .env.mcp, the one next to mcpkey.json is read.
+    const result = await sandbox.run(['project', 'check', '--json'], { cwd: sub });
     expect(result.code).toBe(0);
     const data = JSON.parse(result.stdout);
     expectSchema(data, projectCheck);
     expect(data.ready).toBe(true);
-    const inspect = JSON.parse((await sandbox.run(['server', 'inspect', 'brave', '--json'], { cwd: root })).stdout);
+    const inspect = JSON.parse((await sandbox.run(['server', 'inspect', 'brave', '--json'], { cwd: sub })).stdout);
     expect(inspect.secrets[0]).toMatchObject({ name: 'brave.api_key', present: true, source: '.env.mcp' });
+    // A .env.mcp of the working directory itself comes first.
+    await writeFile(join(sub, '.env.mcp'), 'OTHER=1\n');
+    expect(JSON.parse((await sandbox.run(['project', 'check', '--json'], { cwd: sub })).stdout).servers[1]).toMatchObject({ name: 'brave', ready: false });
+    expect((await sandbox.run(['project', 'check'], { cwd: root })).code).toBe(0);
     expect(JSON.stringify(sandbox.transcript)).not.toContain('brave-local-value');
     expect(JSON.stringify(sandbox.transcript)).not.toContain('acme-keychain-value');
   });

@@ -61,8 +61,9 @@ function parseSecrets(raw: unknown, file: string): Map<string, SecretReference> 
       continue;
     }
     const scheme = schemeOf(value);
-    // An unknown scheme is a mistake in a reference (`1password://`), never a value to use as it is.
-    if (scheme !== undefined && scheme.length <= 20) throw invalid(file, `secrets.${name}: unknown reference scheme "${scheme}" (known: ${REFERENCE_SCHEMES.join(', ')})`);
+    // An unknown scheme is a mistake in a reference (`1password://`), never a value to use as it is; a
+    // web URL or one with a user part (`postgresql://u:pw@db`) is a value, and may well be a credential.
+    if (scheme !== undefined && scheme.length <= 20 && !/^https?$/.test(scheme) && !value.includes('@')) throw invalid(file, `secrets.${name}: unknown reference scheme "${scheme}" (known: ${REFERENCE_SCHEMES.join(', ')})`);
     throw literal(file, `secrets.${name}`);
   }
   return secrets;
