@@ -196,6 +196,11 @@ describe('layering over the user config', () => {
     const written = JSON.parse(await readFile(join(root, '.mcp.json'), 'utf8'));
     expect(Object.keys(written.mcpServers)).toEqual(['memory', 'acme']);
     expect(written.mcpServers.acme.args).toEqual(['run', 'acme']);
+    expect(JSON.parse(result.stdout).warnings.join('\n')).not.toContain('mcpkey.json');
+    // A user-wide client file would start mcpkey outside the project, where acme does not exist: said once.
+    const userWide = await sandbox.run(['client', 'config', 'cursor', '--json'], { cwd: root });
+    expect(userWide.code).toBe(0);
+    expect(JSON.parse(userWide.stdout).warnings).toContainEqual(expect.stringMatching(/^acme is defined by this project's mcpkey\.json, .*\(--project\)$/));
   });
 });
 
