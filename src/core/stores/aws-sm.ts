@@ -1,4 +1,4 @@
-import { firstLine, invalidReference, StoreError } from './errors.js';
+import { firstLine, invalidReference, StoreError, StoreItemNotFoundError } from './errors.js';
 import { runStoreCli, usableValue, type StoreCli } from './exec.js';
 import { jsonField } from './json-field.js';
 import type { SecretReference } from './reference.js';
@@ -37,19 +37,19 @@ export const resolver: StoreResolver = {
     const result = await runStoreCli(AWS, args, ref, ctx);
     if (result.code !== 0) {
       const text = result.stderr;
-      if (/ResourceNotFoundException/.test(text)) throw new StoreError('not_found', ref, 'AWS Secrets Manager has no such secret (in this account and region)', 'check the name or ARN, and the region (AWS_REGION, or `aws configure`)');
-      if (DENIED.test(text)) throw new StoreError('permission_denied', ref, 'AWS refused access (AccessDenied)', 'ask for secretsmanager:GetSecretValue on that secret (and kms:Decrypt on its key)');
-      if (NOT_SIGNED_IN.test(text)) throw new StoreError('not_signed_in', ref, 'not signed in to AWS (no valid credentials)', 'sign in with `aws sso login` (or set up credentials with `aws configure`)');
-      if (/must specify a region/i.test(text)) throw new StoreError('failed', ref, 'no AWS region is configured', 'set AWS_REGION, or run `aws configure`, or use the secret\'s ARN');
-      throw new StoreError('failed', ref, `aws exited with ${result.code}${text.trim() ? `: ${firstLine(text)}` : ''}`, 'run the same `aws secretsmanager get-secret-value` yourself to see what AWS says');
+      if (/ResourceNotFoundException/.test(text)) throw new StoreItemNotFoundError(ref, 'AWS Secrets Manager has no such secret (in this account and region)', 'check the name or ARN, and the region (AWS_REGION, or `aws configure`)');
+      if (DENIED.test(text)) throw new StoreError('store_permission_denied', ref, 'AWS refused access (AccessDenied)', 'ask for secretsmanager:GetSecretValue on that secret (and kms:Decrypt on its key)');
+      if (NOT_SIGNED_IN.test(text)) throw new StoreError('store_not_signed_in', ref, 'not signed in to AWS (no valid credentials)', 'sign in with `aws sso login` (or set up credentials with `aws configure`)');
+      if (/must specify a region/i.test(text)) throw new StoreError('store_failed', ref, 'no AWS region is configured', 'set AWS_REGION, or run `aws configure`, or use the secret\'s ARN');
+      throw new StoreError('store_failed', ref, `aws exited with ${result.code}${text.trim() ? `: ${firstLine(text)}` : ''}`, 'run the same `aws secretsmanager get-secret-value` yourself to see what AWS says');
     }
     let secret: unknown;
     try {
       secret = JSON.parse(usableValue(result.stdout, ref));
     } catch {
-      throw new StoreError('failed', ref, 'the AWS CLI did not print JSON', 'check that `aws` is the AWS CLI (version 1 or 2)');
+      throw new StoreError('store_failed', ref, 'the AWS CLI did not print JSON', 'check that `aws` is the AWS CLI (version 1 or 2)');
     }
-    if (typeof secret !== 'string') throw new StoreError('not_found', ref, 'the secret has no SecretString (it is binary)', 'store the value as a secret string');
+    if (typeof secret !== 'string') throw new StoreItemNotFoundError(ref, 'the secret has no SecretString (it is binary)', 'store the value as a secret string');
     return usableValue(key === undefined ? secret : jsonField(secret, key, ref, 'the secret'), ref);
   },
 };

@@ -2,42 +2,30 @@ import { CliError, ExitCode, UsageError } from '../errors.js';
 import { untrusted } from '../text.js';
 import type { SecretReference } from './reference.js';
 
-/** Why a reference could not be resolved; each is one error code (docs/json.md). */
-export type StoreFailure = 'cli_missing' | 'not_signed_in' | 'not_found' | 'permission_denied' | 'timeout' | 'failed';
+/** Why a reference could not be resolved, beyond "no such item" (exit 3, below): each one error code in docs/json.md. */
+export type StoreCode = 'store_cli_missing' | 'store_not_signed_in' | 'store_permission_denied' | 'store_timeout' | 'store_failed';
 
-const EXIT: Record<StoreFailure, number> = {
-  cli_missing: ExitCode.notReady,
-  not_signed_in: ExitCode.notReady,
-  not_found: ExitCode.notFound,
-  permission_denied: ExitCode.notReady,
-  timeout: ExitCode.notReady,
-  failed: ExitCode.notReady,
-};
+// The reference names where the value lives; it is not secret. The value itself is never known here.
+const message = (ref: SecretReference, detail: string) => `cannot resolve ${untrusted(ref.text)}: ${detail}`;
 
-const CODE: Record<StoreFailure, string> = {
-  cli_missing: 'store_cli_missing',
-  not_signed_in: 'store_not_signed_in',
-  not_found: 'store_item_not_found',
-  permission_denied: 'store_permission_denied',
-  timeout: 'store_timeout',
-  failed: 'store_failed',
-};
-
+/** The store is there but cannot give the value now: not installed, not signed in, refused, slow. */
 export class StoreError extends CliError {
-  constructor(
-    readonly failure: StoreFailure,
-    ref: SecretReference,
-    detail: string,
-    hint: string,
-  ) {
-    // The reference names where the value lives; it is not secret. The value itself is never known here.
-    super(`cannot resolve ${untrusted(ref.text)}: ${detail}`, { code: CODE[failure], exitCode: EXIT[failure], hint });
+  constructor(code: StoreCode, ref: SecretReference, detail: string, hint: string) {
+    super(message(ref, detail), { code, exitCode: ExitCode.notReady, hint });
     this.name = 'StoreError';
   }
 }
 
-export function isStoreError(error: unknown): error is StoreError {
-  return error instanceof StoreError;
+/** The store answered: no such item, field or version. */
+export class StoreItemNotFoundError extends CliError {
+  constructor(ref: SecretReference, detail: string, hint: string) {
+    super(message(ref, detail), { code: 'store_item_not_found', exitCode: ExitCode.notFound, hint });
+    this.name = 'StoreItemNotFoundError';
+  }
+}
+
+export function isStoreError(error: unknown): error is StoreError | StoreItemNotFoundError {
+  return error instanceof StoreError || error instanceof StoreItemNotFoundError;
 }
 
 export function invalidReference(ref: SecretReference, expected: string): UsageError {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { SecretReference } from './reference.js';
 import { decodeValue, valueProblem } from '../secrets/value.js';
-import { StoreError } from './errors.js';
+import { StoreError, StoreItemNotFoundError } from './errors.js';
 import type { StoreContext } from './types.js';
 
 export interface CliResult {
@@ -37,13 +37,13 @@ export function runStoreCli(cli: StoreCli, args: string[], ref: SecretReference,
       (error, stdout, stderr) => {
         const failure = error as (NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string }) | null;
         if (failure?.code === 'ENOENT') {
-          reject(new StoreError('cli_missing', ref, `${cli.title} is not installed (no \`${cli.command}\` on PATH)`, cli.install));
+          reject(new StoreError('store_cli_missing', ref, `${cli.title} is not installed (no \`${cli.command}\` on PATH)`, cli.install));
         } else if (failure?.killed || failure?.signal === 'SIGKILL') {
-          reject(new StoreError('timeout', ref, `${cli.title} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s`, `check that the store is reachable and unlocked, then try again (MCPKEY_STORE_TIMEOUT sets the limit in seconds)`));
+          reject(new StoreError('store_timeout', ref, `${cli.title} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s`, `check that the store is reachable and unlocked, then try again (MCPKEY_STORE_TIMEOUT sets the limit in seconds)`));
         } else if (failure?.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-          reject(new StoreError('failed', ref, `${cli.title} printed more than ${MAX_OUTPUT / 1024} KiB`, 'a secret is at most 64 KiB; check the reference'));
+          reject(new StoreError('store_failed', ref, `${cli.title} printed more than ${MAX_OUTPUT / 1024} KiB`, 'a secret is at most 64 KiB; check the reference'));
         } else if (failure && typeof failure.code !== 'number') {
-          reject(new StoreError('failed', ref, `cannot start ${cli.command}: ${failure.code ?? failure.message}`, cli.install));
+          reject(new StoreError('store_failed', ref, `cannot start ${cli.command}: ${failure.code ?? failure.message}`, cli.install));
         } else {
           resolve({ code: typeof failure?.code === 'number' ? failure.code : 0, stdout, stderr: stderr.toString('utf8') });
         }
@@ -56,10 +56,10 @@ export function runStoreCli(cli: StoreCli, args: string[], ref: SecretReference,
 /** The value a store returned, as text that reaches a server unchanged; the refusal says why, never what. */
 export function usableValue(value: string | Buffer, ref: SecretReference): string {
   const text = typeof value === 'string' ? value : decodeValue(value);
-  if (text === undefined) throw new StoreError('failed', ref, 'the value is not valid UTF-8 text', 'store the secret as text (e.g. base64 for binary data)');
-  if (text === '') throw new StoreError('not_found', ref, 'the value is empty', 'put a value there, or point the reference at the field that holds it');
+  if (text === undefined) throw new StoreError('store_failed', ref, 'the value is not valid UTF-8 text', 'store the secret as text (e.g. base64 for binary data)');
+  if (text === '') throw new StoreItemNotFoundError(ref, 'the value is empty', 'put a value there, or point the reference at the field that holds it');
   const problem = valueProblem(text);
-  if (problem) throw new StoreError('failed', ref, `the value cannot be used: ${problem}`, 'store the secret as UTF-8 text of at most 64 KiB');
+  if (problem) throw new StoreError('store_failed', ref, `the value cannot be used: ${problem}`, 'store the secret as UTF-8 text of at most 64 KiB');
   return text;
 }
 

@@ -1,4 +1,4 @@
-import { firstLine, invalidReference, StoreError } from './errors.js';
+import { firstLine, invalidReference, StoreError, StoreItemNotFoundError } from './errors.js';
 import { runStoreCli, usableValue, type StoreCli } from './exec.js';
 import type { SecretReference } from './reference.js';
 import type { StoreResolver } from './types.js';
@@ -31,10 +31,10 @@ export const resolver: StoreResolver = {
     // The payload exactly as stored: gcloud adds no newline.
     if (result.code === 0) return usableValue(result.stdout, ref);
     const text = result.stderr;
-    if (/NOT_FOUND/.test(text)) throw new StoreError('not_found', ref, 'Google Secret Manager has no such secret or version', `list them with \`gcloud secrets versions list ${secret} --project=${project}\``);
-    if (/FAILED_PRECONDITION/.test(text)) throw new StoreError('not_found', ref, 'that secret version is disabled or destroyed', 'point the reference at an enabled version (or drop /versions/… for the latest)');
-    if (/PERMISSION_DENIED/.test(text)) throw new StoreError('permission_denied', ref, 'Google Cloud refused access (PERMISSION_DENIED)', 'ask for roles/secretmanager.secretAccessor on that secret');
-    if (NOT_SIGNED_IN.test(text)) throw new StoreError('not_signed_in', ref, 'not signed in to Google Cloud', 'sign in with `gcloud auth login`');
-    throw new StoreError('failed', ref, `gcloud exited with ${result.code}${text.trim() ? `: ${firstLine(text)}` : ''}`, 'run the same `gcloud secrets versions access` yourself to see what Google Cloud says');
+    if (/NOT_FOUND/.test(text)) throw new StoreItemNotFoundError(ref, 'Google Secret Manager has no such secret or version', `list them with \`gcloud secrets versions list ${secret} --project=${project}\``);
+    if (/FAILED_PRECONDITION/.test(text)) throw new StoreItemNotFoundError(ref, 'that secret version is disabled or destroyed', 'point the reference at an enabled version (or drop /versions/… for the latest)');
+    if (/PERMISSION_DENIED/.test(text)) throw new StoreError('store_permission_denied', ref, 'Google Cloud refused access (PERMISSION_DENIED)', 'ask for roles/secretmanager.secretAccessor on that secret');
+    if (NOT_SIGNED_IN.test(text)) throw new StoreError('store_not_signed_in', ref, 'not signed in to Google Cloud', 'sign in with `gcloud auth login`');
+    throw new StoreError('store_failed', ref, `gcloud exited with ${result.code}${text.trim() ? `: ${firstLine(text)}` : ''}`, 'run the same `gcloud secrets versions access` yourself to see what Google Cloud says');
   },
 };

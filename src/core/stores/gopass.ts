@@ -8,6 +8,7 @@ const GOPASS: StoreCli = {
   install: 'install gopass (https://www.gopass.pw; Debian/Ubuntu: apt install gopass)',
 };
 
+const GPG_FAILED = /^Error: exit status 2\.?$/m;
 const NOT_FOUND = /not in the password store|not found|could not find password|does not exist/i;
 
 /**
@@ -27,11 +28,11 @@ export const resolver: StoreResolver = {
     if (!withoutPasswordFlag) {
       const result = await runStoreCli(GOPASS, ['show', '-o', path], ref, ctx);
       if (result.code === 0) return usableValue(firstLineOf(usableValue(result.stdout, ref)), ref);
-      if (!/flag provided but not defined: -o/.test(result.stderr)) throw gpgFailure(result, ref, 'gopass', NOT_FOUND);
+      if (!/flag provided but not defined: -o/.test(result.stderr)) throw gpgFailure(result, ref, 'gopass', NOT_FOUND, GPG_FAILED);
       withoutPasswordFlag = true;
     }
     const result = await runStoreCli(GOPASS, ['show', path], ref, ctx);
-    if (result.code !== 0) throw gpgFailure(result, ref, 'gopass', NOT_FOUND);
+    if (result.code !== 0) throw gpgFailure(result, ref, 'gopass', NOT_FOUND, GPG_FAILED);
     return usableValue(firstLineOf(usableValue(result.stdout, ref)), ref);
   },
 };

@@ -1,5 +1,5 @@
 import { untrusted } from '../text.js';
-import { StoreError } from './errors.js';
+import { StoreError, StoreItemNotFoundError } from './errors.js';
 import type { SecretReference } from './reference.js';
 
 /**
@@ -8,17 +8,17 @@ import type { SecretReference } from './reference.js';
  */
 export function fieldOf(data: unknown, key: string, ref: SecretReference, what: string): string {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new StoreError('not_found', ref, `${what} is not a set of key/value pairs, so it has no field ${untrusted(key, 100)}`, 'drop the #key to use the whole value');
+    throw new StoreItemNotFoundError(ref, `${what} is not a set of key/value pairs, so it has no field ${untrusted(key, 100)}`, 'drop the #key to use the whole value');
   }
   const record = data as Record<string, unknown>;
   if (!Object.hasOwn(record, key)) {
     const names = Object.keys(record).slice(0, 20).map((name) => untrusted(name, 60));
-    throw new StoreError('not_found', ref, `${what} has no field ${untrusted(key, 100)}`, names.length ? `its fields are: ${names.join(', ')}` : 'it has no fields');
+    throw new StoreItemNotFoundError(ref, `${what} has no field ${untrusted(key, 100)}`, names.length ? `its fields are: ${names.join(', ')}` : 'it has no fields');
   }
   const value = record[key];
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new StoreError('not_found', ref, `field ${untrusted(key, 100)} of ${what} is not text`, 'point the reference at a field that holds text');
+  throw new StoreItemNotFoundError(ref, `field ${untrusted(key, 100)} of ${what} is not text`, 'point the reference at a field that holds text');
 }
 
 /** A field of a secret string that is a JSON object. */
@@ -27,7 +27,7 @@ export function jsonField(text: string, key: string, ref: SecretReference, what:
   try {
     data = JSON.parse(text);
   } catch {
-    throw new StoreError('not_found', ref, `${what} is not JSON, so it has no field ${untrusted(key, 100)}`, 'drop the #key to use the whole value');
+    throw new StoreItemNotFoundError(ref, `${what} is not JSON, so it has no field ${untrusted(key, 100)}`, 'drop the #key to use the whole value');
   }
   return fieldOf(data, key, ref, what);
 }

@@ -1,4 +1,4 @@
-import { firstLine, invalidReference, StoreError } from './errors.js';
+import { firstLine, invalidReference, StoreError, StoreItemNotFoundError } from './errors.js';
 import { runStoreCli, usableValue, type StoreCli } from './exec.js';
 import type { SecretReference } from './reference.js';
 import type { StoreResolver } from './types.js';
@@ -31,9 +31,9 @@ export const resolver: StoreResolver = {
     const result = await runStoreCli(OP, ['read', '--no-newline', ref.text], ref, ctx);
     if (result.code === 0) return usableValue(result.stdout, ref);
     const text = result.stderr;
-    if (DENIED.test(text)) throw new StoreError('permission_denied', ref, `1Password refused access (${firstLine(text)})`, 'ask for access to that vault, or check the account with `op whoami`');
-    if (NOT_SIGNED_IN.test(text)) throw new StoreError('not_signed_in', ref, 'not signed in to 1Password', 'sign in with `op signin` (or turn on the desktop app integration), or set OP_SERVICE_ACCOUNT_TOKEN in CI');
-    if (NOT_FOUND.test(text)) throw new StoreError('not_found', ref, `1Password has no such vault, item or field (${firstLine(text)})`, 'check the reference: in 1Password, "Copy Secret Reference" on the field gives it exactly');
-    throw new StoreError('failed', ref, `op exited with ${result.code}${text.trim() ? `: ${firstLine(text)}` : ''}`, `run \`op read '${ref.text}'\` to see what 1Password says`);
+    if (DENIED.test(text)) throw new StoreError('store_permission_denied', ref, `1Password refused access (${firstLine(text)})`, 'ask for access to that vault, or check the account with `op whoami`');
+    if (NOT_SIGNED_IN.test(text)) throw new StoreError('store_not_signed_in', ref, 'not signed in to 1Password', 'sign in with `op signin` (or turn on the desktop app integration), or set OP_SERVICE_ACCOUNT_TOKEN in CI');
+    if (NOT_FOUND.test(text)) throw new StoreItemNotFoundError(ref, `1Password has no such vault, item or field (${firstLine(text)})`, 'check the reference: in 1Password, "Copy Secret Reference" on the field gives it exactly');
+    throw new StoreError('store_failed', ref, `op exited with ${result.code}${text.trim() ? `: ${firstLine(text)}` : ''}`, `run \`op read '${ref.text}'\` to see what 1Password says`);
   },
 };

@@ -20,7 +20,7 @@ function readSetting(ref: SecretReference, variable: string, path: string): Buff
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new StoreError('failed', ref, `cannot read ${variable} (${untrusted(path)}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, `point ${variable} at a PEM file`);
+    throw new StoreError('store_failed', ref, `cannot read ${variable} (${untrusted(path)}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, `point ${variable} at a PEM file`);
   }
 }
 
@@ -30,9 +30,9 @@ export function vaultSettings(env: Env, ref: SecretReference): VaultSettings {
   try {
     addr = new URL(raw);
   } catch {
-    throw new StoreError('failed', ref, `VAULT_ADDR is not a URL (${untrusted(raw, 100)})`, 'set VAULT_ADDR to the server, e.g. https://vault.example.com:8200');
+    throw new StoreError('store_failed', ref, `VAULT_ADDR is not a URL (${untrusted(raw, 100)})`, 'set VAULT_ADDR to the server, e.g. https://vault.example.com:8200');
   }
-  if (addr.protocol !== 'https:' && addr.protocol !== 'http:') throw new StoreError('failed', ref, 'VAULT_ADDR must be an http(s) URL', 'set VAULT_ADDR to the server, e.g. https://vault.example.com:8200');
+  if (addr.protocol !== 'https:' && addr.protocol !== 'http:') throw new StoreError('store_failed', ref, 'VAULT_ADDR must be an http(s) URL', 'set VAULT_ADDR to the server, e.g. https://vault.example.com:8200');
   let token = setting(env, 'TOKEN');
   if (!token) {
     // `vault login` keeps the token here (OpenBao's CLI too).
@@ -51,7 +51,7 @@ export function vaultSettings(env: Env, ref: SecretReference): VaultSettings {
     try {
       names = readdirSync(capath);
     } catch {
-      throw new StoreError('failed', ref, `cannot read VAULT_CAPATH (${untrusted(capath)})`, 'point VAULT_CAPATH at a directory of PEM files');
+      throw new StoreError('store_failed', ref, `cannot read VAULT_CAPATH (${untrusted(capath)})`, 'point VAULT_CAPATH at a directory of PEM files');
     }
     tls.ca = names.filter((name) => /\.(pem|crt)$/i.test(name)).map((name) => readSetting(ref, 'VAULT_CAPATH', join(capath, name)));
   }
@@ -99,8 +99,8 @@ export async function vaultGet(settings: VaultSettings, apiPath: string, ref: Se
     });
     request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error('timeout'), { code: 'MCPKEY_TIMEOUT' })));
     request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'MCPKEY_TIMEOUT') reject(new StoreError('timeout', ref, `Vault at ${where} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'check VAULT_ADDR and the network, then try again (MCPKEY_STORE_TIMEOUT sets the limit in seconds)'));
-      else reject(new StoreError('failed', ref, `cannot reach Vault at ${where} (${untrusted(error.code ?? error.message, 80)})`, 'check VAULT_ADDR (and VAULT_CACERT / VAULT_SKIP_VERIFY for TLS), and that the server is running'));
+      if (error.code === 'MCPKEY_TIMEOUT') reject(new StoreError('store_timeout', ref, `Vault at ${where} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'check VAULT_ADDR and the network, then try again (MCPKEY_STORE_TIMEOUT sets the limit in seconds)'));
+      else reject(new StoreError('store_failed', ref, `cannot reach Vault at ${where} (${untrusted(error.code ?? error.message, 80)})`, 'check VAULT_ADDR (and VAULT_CACERT / VAULT_SKIP_VERIFY for TLS), and that the server is running'));
     });
     request.end();
   });

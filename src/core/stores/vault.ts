@@ -1,5 +1,5 @@
 import { untrusted } from '../text.js';
-import { invalidReference, StoreError } from './errors.js';
+import { invalidReference, StoreError, StoreItemNotFoundError } from './errors.js';
 import { usableValue } from './exec.js';
 import { fieldOf } from './json-field.js';
 import type { SecretReference } from './reference.js';
@@ -38,12 +38,12 @@ async function refused(settings: VaultSettings, response: VaultResponse, ref: Se
   const said = vaultErrors(response.body);
   if (response.status === 403 || response.status === 401) {
     const self = await vaultGet(settings, 'auth/token/lookup-self', ref, ctx.timeoutMs);
-    if (self.status === 403 || self.status === 401) return new StoreError('not_signed_in', ref, 'Vault does not accept the token (invalid or expired)', 'sign in with `vault login` (OpenBao: `bao login`), or set VAULT_TOKEN');
-    return new StoreError('permission_denied', ref, `Vault refused access${said ? ` (${said})` : ''}`, 'ask for a policy with "read" on that path (KV v2: <mount>/data/<path>)');
+    if (self.status === 403 || self.status === 401) return new StoreError('store_not_signed_in', ref, 'Vault does not accept the token (invalid or expired)', 'sign in with `vault login` (OpenBao: `bao login`), or set VAULT_TOKEN');
+    return new StoreError('store_permission_denied', ref, `Vault refused access${said ? ` (${said})` : ''}`, 'ask for a policy with "read" on that path (KV v2: <mount>/data/<path>)');
   }
-  if (response.status === 404) return new StoreError('not_found', ref, 'Vault has no secret at that path', 'check the mount and path (`vault kv get <mount>/<path>` shows it)');
-  if (response.status === 503) return new StoreError('failed', ref, `Vault is sealed or in standby${said ? ` (${said})` : ''}`, 'unseal it, or point VAULT_ADDR at the active node');
-  return new StoreError('failed', ref, `Vault answered HTTP ${response.status}${said ? `: ${said}` : ''}`, 'check VAULT_ADDR and VAULT_NAMESPACE');
+  if (response.status === 404) return new StoreItemNotFoundError(ref, 'Vault has no secret at that path', 'check the mount and path (`vault kv get <mount>/<path>` shows it)');
+  if (response.status === 503) return new StoreError('store_failed', ref, `Vault is sealed or in standby${said ? ` (${said})` : ''}`, 'unseal it, or point VAULT_ADDR at the active node');
+  return new StoreError('store_failed', ref, `Vault answered HTTP ${response.status}${said ? `: ${said}` : ''}`, 'check VAULT_ADDR and VAULT_NAMESPACE');
 }
 
 export const resolver: StoreResolver = {
@@ -54,7 +54,7 @@ export const resolver: StoreResolver = {
   async resolve(ref, ctx) {
     const { path, key } = parse(ref);
     const settings = vaultSettings(ctx.env, ref);
-    if (!settings.token) throw new StoreError('not_signed_in', ref, 'no Vault token (VAULT_TOKEN is not set and there is no ~/.vault-token)', 'sign in with `vault login` (OpenBao: `bao login`), or set VAULT_TOKEN');
+    if (!settings.token) throw new StoreError('store_not_signed_in', ref, 'no Vault token (VAULT_TOKEN is not set and there is no ~/.vault-token)', 'sign in with `vault login` (OpenBao: `bao login`), or set VAULT_TOKEN');
     const mounted = await mountOf(settings, path, ref, ctx);
     if (!('mount' in mounted)) throw await refused(settings, mounted, ref, ctx);
     const mount = `${path}/`.startsWith(mounted.mount) ? mounted.mount : `${path.split('/')[0]}/`;
@@ -66,11 +66,11 @@ export const resolver: StoreResolver = {
     const outer = (response.body as { data?: unknown } | undefined)?.data;
     // KV v2 nests the fields one level deeper, next to the version's metadata; a deleted version has data null.
     const fields = mounted.version === 2 ? (outer as { data?: unknown } | undefined)?.data : outer;
-    if (fields === null || fields === undefined) throw new StoreError('not_found', ref, 'the latest version of that secret is deleted or destroyed', 'restore it (`vault kv undelete`) or write a new version');
+    if (fields === null || fields === undefined) throw new StoreItemNotFoundError(ref, 'the latest version of that secret is deleted or destroyed', 'restore it (`vault kv undelete`) or write a new version');
     if (key !== undefined) return usableValue(fieldOf(fields, key, ref, 'the Vault secret'), ref);
     // Without #key: the only field, when there is exactly one.
     const names = typeof fields === 'object' && !Array.isArray(fields) ? Object.keys(fields) : [];
     if (names.length === 1) return usableValue(fieldOf(fields, names[0]!, ref, 'the Vault secret'), ref);
-    throw new StoreError('not_found', ref, `the Vault secret has ${names.length} fields; name one with #<key>`, names.length ? `its fields are: ${names.slice(0, 20).map((name) => untrusted(name, 60)).join(', ')}` : 'write a field to it first');
+    throw new StoreItemNotFoundError(ref, `the Vault secret has ${names.length} fields; name one with #<key>`, names.length ? `its fields are: ${names.slice(0, 20).map((name) => untrusted(name, 60)).join(', ')}` : 'write a field to it first');
   },
 };
