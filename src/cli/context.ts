@@ -100,15 +100,10 @@ export function createContext(runtime: Runtime, options: GlobalOptions): Context
           keychain: context.keychain,
           catalog: await context.catalog(),
           warn: (message) => printer.warn(message),
-          ...(project && project.secrets.size > 0 ? { project: await projectSource(project, runtime.env) } : {}),
+          ...(project ? { project } : {}),
         });
       })()),
   };
   return context;
 }
 
-/** The project's references as a secret source; the store resolvers are loaded only for a project that has references. */
-async function projectSource(project: ProjectData, env: Runtime['env']) {
-  const [{ projectSecrets }, { referenceResolver }] = await Promise.all([import('../core/project/secrets.js'), import('../core/project/connect.js')]);
-  return projectSecrets(project, await referenceResolver(env));
-}

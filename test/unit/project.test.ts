@@ -9,9 +9,9 @@ import { checkProject } from '../../src/core/project/check.js';
 import { loadProject, parseProject, type ProjectData } from '../../src/core/project/file.js';
 import { layerConfig, layeredCatalog } from '../../src/core/project/layer.js';
 import { literalCredentialIn } from '../../src/core/project/literal.js';
-import { projectSecrets } from '../../src/core/project/secrets.js';
 import { SecretResolver } from '../../src/core/secrets/resolve.js';
 import type { SecretReference } from '../../src/core/stores/reference.js';
+import type { StoreSession } from '../../src/core/stores/registry.js';
 import { MemoryKeychain } from './memory-keychain.js';
 
 const acme: CatalogEntry = {
@@ -140,57 +140,61 @@ describe('layering', () => {
 describe('project references in the secret chain', () => {
   let calls: string[];
   const values: Record<string, string> = { 'op://Dev/Acme/credential': 'from-the-store' };
-  const store = async (reference: SecretReference) => {
-    calls.push(reference.text);
-    const value = values[reference.text];
-    if (value === undefined) throw new NotReadyError(`cannot resolve ${reference.text}: not signed in`, [], 'op signin', 'store_not_signed_in');
-    return value;
-  };
+  /** A stand-in for the store session (src/core/stores/registry.ts): records calls, fails like a store that wants a sign-in. */
+  const stores = {
+    resolve: async (reference: SecretReference) => {
+      calls.push(reference.text);
+      const value = values[reference.text];
+      if (value === undefined) throw new NotReadyError(`cannot resolve ${reference.text}: not signed in`, [], 'op signin', 'store_not_signed_in');
+      return value;
+    },
+  } as unknown as StoreSession;
+  const grants = { status: async () => ({ status: 'not-authorized' as const }), clear: async () => false };
+  const host = { hasCommand: () => true, nodeVersion: '22.0.0' };
   beforeEach(() => {
     calls = [];
   });
 
   function resolver(project: ProjectData, options: { env?: Record<string, string>; file?: Record<string, string>; keychain?: Record<string, string> } = {}) {
-    const catalog = layeredCatalog({ servers: {} }, project);
     return new SecretResolver({
       env: options.env ?? {},
       envFile: options.file ? { path: '/repo/.env.mcp', values: new Map(Object.entries(options.file)), warnings: [] } : undefined,
       keychain: new MemoryKeychain(options.keychain ?? {}),
-      catalog,
-      project: projectSecrets(project, store),
+      catalog: layeredCatalog({ servers: {} }, project),
+      project,
+      stores,
     });
   }
 
-  const project = () => parse({ version: 1, enabled: ['acme'], servers: { acme }, secrets: { 'acme.api_key': 'op://Dev/Acme/credential', 'acme.other': 'op://Dev/Acme/credential' } });
+  const project = (reference = 'op://Dev/Acme/credential') => parse({ version: 1, enabled: ['acme'], servers: { acme }, secrets: { 'acme.api_key': reference } });
 
-  it('env → .env.mcp → project → keychain', async () => {
+  it('env → .env.mcp → project → keychain; the reference is located without a store call, resolved where the value is needed', async () => {
     expect(await resolver(project(), { env: { ACME_API_KEY: 'e' }, file: { ACME_API_KEY: 'f' }, keychain: { 'acme.api_key': 'k' } }).resolve('acme.api_key')).toMatchObject({ value: 'e', source: 'env' });
     expect(await resolver(project(), { file: { ACME_API_KEY: 'f' }, keychain: { 'acme.api_key': 'k' } }).resolve('acme.api_key')).toMatchObject({ value: 'f', source: '.env.mcp' });
     expect(calls).toEqual([]);
-    expect(await resolver(project(), { keychain: { 'acme.api_key': 'k' } }).resolve('acme.api_key')).toEqual({ name: 'acme.api_key', value: 'from-the-store', source: 'project', foundAs: 'op://Dev/Acme/credential' });
-  });
-
-  it('asks the store once per reference, however often and under however many names', async () => {
-    const chain = resolver(project());
-    await chain.resolve('acme.api_key');
-    await chain.resolve('acme.api_key');
-    await chain.resolve('acme.other');
+    const chain = resolver(project(), { keychain: { 'acme.api_key': 'k' } });
+    expect(await chain.locate('acme.api_key')).toMatchObject({ source: 'project', reference: { text: 'op://Dev/Acme/credential' } });
+    expect(calls).toEqual([]);
+    expect(await chain.resolve('acme.api_key')).toMatchObject({ value: 'from-the-store', source: 'project' });
     expect(calls).toEqual(['op://Dev/Acme/credential']);
+    expect((await chain.lookupAll('acme.api_key')).map((found) => found.source)).toEqual(['project', 'keychain']);
+    expect(await chain.knownNames()).toContain('acme.api_key');
   });
 
-  it('a store that fails: the secret reads as missing (or the keychain stands in), the error is kept for project check', async () => {
-    const failing = parse({ version: 1, enabled: ['acme'], servers: { acme }, secrets: { 'acme.api_key': 'op://Dev/Gone/credential' } });
-    const chain = resolver(failing);
-    expect(await chain.resolve('acme.api_key')).toBeUndefined();
-    expect(chain.referenceErrors.get('acme.api_key')?.code).toBe('store_not_signed_in');
-    const result = await checkProject({ project: failing, catalog: layeredCatalog({ servers: {} }, failing), resolver: chain, grants: { status: async () => ({ status: 'not-authorized' }), clear: async () => false }, host: { hasCommand: () => true, nodeVersion: '22.0.0' } });
+  it('a store that fails is an error where the value is needed, and a missing item in project check, with the store\'s next step', async () => {
+    const failing = project('op://Dev/Gone/credential');
+    const chain = resolver(failing, { keychain: { 'acme.api_key': 'k' } });
+    await expect(chain.resolve('acme.api_key')).rejects.toMatchObject({ code: 'store_not_signed_in' });
+    const result = await checkProject({ project: failing, catalog: layeredCatalog({ servers: {} }, failing), resolver: chain, grants, host });
     expect(result.ready).toBe(false);
-    expect(result.servers[0]).toMatchObject({ name: 'acme', missing: [{ type: 'reference', name: 'acme.api_key', reference: 'op://Dev/Gone/credential', code: 'store_not_signed_in' }], nextSteps: ['op signin'] });
-
-    const covered = resolver(failing, { keychain: { 'acme.api_key': 'k' } });
-    expect(await covered.resolve('acme.api_key')).toMatchObject({ source: 'keychain' });
-    const check = await checkProject({ project: failing, catalog: layeredCatalog({ servers: {} }, failing), resolver: covered, grants: { status: async () => ({ status: 'not-authorized' }), clear: async () => false }, host: { hasCommand: () => true, nodeVersion: '22.0.0' } });
-    expect(check.ready).toBe(true);
-    expect(check.warnings.join('\n')).toContain("acme.api_key: cannot resolve op://Dev/Gone/credential: not signed in; this machine's own value is used instead");
+    expect(result.servers[0]).toMatchObject({
+      name: 'acme',
+      ready: false,
+      missing: [{ type: 'reference', name: 'acme.api_key', env: 'ACME_API_KEY', reference: 'op://Dev/Gone/credential', code: 'store_not_signed_in', problem: 'cannot resolve op://Dev/Gone/credential: not signed in' }],
+      nextSteps: ['op signin'],
+    });
+    const fine = await checkProject({ project: project(), catalog: layeredCatalog({ servers: {} }, project()), resolver: resolver(project()), grants, host });
+    expect(fine).toMatchObject({ ready: true, servers: [{ name: 'acme', ready: true, missing: [] }] });
+    expect(JSON.stringify(fine)).not.toContain('from-the-store');
   });
 });

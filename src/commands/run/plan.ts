@@ -37,7 +37,8 @@ export async function planRun(ctx: Context, entry: ResolvedEntry, override: stri
   const stdio = entry.transport.type === 'stdio' || override.length > 0;
   if (stdio && entry.transport.type === 'stdio') for (const name of Object.keys(entry.transport.env ?? {})) variables.push({ name, source: 'entry' });
   for (const secret of entry.secrets) {
-    const found = await resolver.resolve(secret.name);
+    // Where it comes from, without asking a secret store: a dry run resolves nothing.
+    const found = await resolver.locate(secret.name);
     if (found) variables.push({ name: secret.env, secret: secret.name, source: found.source });
     else if (!secret.optional) missing.push({ type: 'secret', name: secret.name, env: secret.env });
   }

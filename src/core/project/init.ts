@@ -1,7 +1,6 @@
 import type { CatalogEntry, ResolvedEntry } from '../catalog/types.js';
 import { staleEnabled, type ConfigData } from '../config/store.js';
 import type { SecretResolver, SecretSource } from '../secrets/resolve.js';
-import { isReference } from '../stores/reference.js';
 import { literalCredentialIn } from './literal.js';
 import type { ProjectData } from './file.js';
 
@@ -36,14 +35,14 @@ function plainEntry(entry: ResolvedEntry): CatalogEntry {
 }
 
 /**
- * A reference this machine already uses for `name`: the current project's, or a value in .env.mcp or
- * the keychain that is itself a reference. Raw reads: a reference is never resolved to write a file.
+ * A reference this machine already uses for `name`: the current project's, one in .env.mcp, or one kept
+ * in the keychain (`secret set --ref`). Located, never resolved: no store is asked to write a file.
  */
 async function knownReference(name: string, deps: ProjectDraftDeps): Promise<string | undefined> {
   const fromProject = deps.existing?.secrets.get(name)?.text;
   if (fromProject) return fromProject;
   for (const found of [deps.resolver.fromEnvFile(name), await deps.resolver.fromKeychain(name)]) {
-    if (found && isReference(found.value)) return found.value;
+    if (found?.reference) return found.reference.text;
   }
   return undefined;
 }
@@ -76,7 +75,7 @@ export async function draftProject(deps: ProjectDraftDeps): Promise<ProjectDraft
         continue;
       }
       if (spec.optional) continue;
-      const found = await deps.resolver.resolve(spec.name);
+      const found = await deps.resolver.locate(spec.name);
       needsReference.push({ name: spec.name, env: spec.env, server: name, ...(found ? { storedIn: found.source } : {}) });
     }
   }
