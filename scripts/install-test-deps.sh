@@ -2,9 +2,9 @@
 # Installs the Debian packages the test suite runs against, as root or through sudo.
 # dbus + gnome-keyring + libsecret-tools: a real Secret Service. zsh + fish: the completion scripts run
 # in the real shells. chromium: the OAuth browser tests. bsdutils: `script`, a pseudo-terminal for the
-# prompt tests.
+# prompt tests. pass + gopass + gnupg: the secret-store references resolved for real.
 set -euo pipefail
-packages=(dbus gnome-keyring libsecret-tools zsh fish chromium bsdutils)
+packages=(dbus gnome-keyring libsecret-tools zsh fish chromium bsdutils pass gopass gnupg)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -14,6 +14,7 @@ const NOUNS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['secret', async () => (await import('../commands/secret/index.js')).registerSecret],
   ['oauth', async () => (await import('../commands/oauth/index.js')).registerOAuth],
   ['client', async () => (await import('../commands/client/index.js')).registerClient],
+  ['project', async () => (await import('../commands/project/index.js')).registerProject],
   ['run', async () => (await import('../commands/run/index.js')).registerRun],
   ['tools', async () => (await import('../commands/tools/index.js')).registerTools],
   ['completion', async () => (await import('../commands/completion/index.js')).registerCompletion],

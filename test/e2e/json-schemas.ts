@@ -81,8 +81,8 @@ export const missing: Schema = { type: 'array', items: missingItem };
 export const oauthState = ['authorized', 'expired-refreshable', 'expired', 'not-authorized'] as const;
 export const oauthStatus = object({ status: { type: 'string', enum: oauthState }, issuer: string, expiresAt: isoTime, scopes: strings }, ['issuer', 'expiresAt', 'scopes']);
 export const kind: Schema = { type: 'string', enum: ['none', 'api-key', 'oauth'] };
-export const entrySource: Schema = { type: 'string', enum: ['builtin', 'user'] };
-export const secretSource: Schema = { type: 'string', enum: ['env', '.env.mcp', 'keychain'] };
+export const entrySource: Schema = { type: 'string', enum: ['builtin', 'user', 'project'] };
+export const secretSource: Schema = { type: 'string', enum: ['env', '.env.mcp', 'project', 'keychain'] };
 
 export const serverList = object({
   servers: {
@@ -255,7 +255,7 @@ export const runPlan = object(
     },
     cwd: string,
     envFile: string,
-    variables: { type: 'array', items: object({ name: string, secret: string, source: { type: 'string', enum: ['env', '.env.mcp', 'keychain', 'entry'] } }, ['secret']) },
+    variables: { type: 'array', items: object({ name: string, secret: string, source: { type: 'string', enum: ['env', '.env.mcp', 'project', 'keychain', 'entry'] } }, ['secret']) },
     headers: strings,
     missing: { type: 'array', items: object({ type: { type: 'string', enum: ['secret'] }, name: string, env: string }) },
     warnings: strings,

@@ -110,7 +110,7 @@ describe('SecretResolver.resolve order', () => {
   });
 
   it('documents the source order', () => {
-    expect(SOURCES).toEqual(['env', '.env.mcp', 'keychain']);
+    expect(SOURCES).toEqual(['env', '.env.mcp', 'project', 'keychain']);
   });
 
   it('resolves sentry.auth_token from SENTRY_ACCESS_TOKEN and from SENTRY_AUTH_TOKEN', async () => {

@@ -156,6 +156,11 @@ export async function configureClient(client: string, names: string[], options: 
   const stale = names.length === 0 ? staleEnabled(deps.enabled, deps.catalog) : [];
   for (const name of stale) warnings.push(`"${printable(name)}" is enabled but no longer in the catalog, so it is not wired; remove it with \`mcpkey server disable ${printable(name)}\``);
   const selected = selectNames(names, deps.enabled.filter((name) => !stale.includes(name))).map((name) => findEntry(deps.catalog, name));
+  // An entry only the project file defines exists only where mcpkey runs inside the project.
+  const projectOnly = selected.filter((entry) => entry.source === 'project').map((entry) => entry.name);
+  if (projectOnly.length > 0 && format.scope !== 'project' && !options.project && !options.file) {
+    warnings.push(`${projectOnly.join(', ')} ${projectOnly.length === 1 ? 'is' : 'are'} defined by this project's mcpkey.json, which ${format.title} does not see when it starts mcpkey elsewhere; prefer a project client file${PROJECT_CLIENTS.includes(client) ? ' (--project)' : ' (claude-code, vscode)'}`);
+  }
   const entries = selected.map((entry) => buildClientEntry(client, entry, { command, platform }));
   const snippet = buildSnippet(client, entries);
 

@@ -2,13 +2,14 @@ import type { Context } from '../../cli/context.js';
 import type { Printer } from '../../cli/output.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
 import { printable } from '../../core/names.js';
+import type { SecretSource } from '../../core/secrets/resolve.js';
 
 /** One variable `run` would set: its name and where its value comes from — never the value. */
 export interface PlannedVariable {
   name: string;
   /** The secret it carries; absent for the entry's plain variables. */
   secret?: string;
-  source: 'env' | '.env.mcp' | 'keychain' | 'entry';
+  source: SecretSource | 'entry';
 }
 
 /** What `run --dry-run` reports: what would start, where, with which variable names. */
@@ -36,7 +37,8 @@ export async function planRun(ctx: Context, entry: ResolvedEntry, override: stri
   const stdio = entry.transport.type === 'stdio' || override.length > 0;
   if (stdio && entry.transport.type === 'stdio') for (const name of Object.keys(entry.transport.env ?? {})) variables.push({ name, source: 'entry' });
   for (const secret of entry.secrets) {
-    const found = await resolver.resolve(secret.name);
+    // Where it comes from, without asking a secret store: a dry run resolves nothing.
+    const found = await resolver.locate(secret.name);
     if (found) variables.push({ name: secret.env, secret: secret.name, source: found.source });
     else if (!secret.optional) missing.push({ type: 'secret', name: secret.name, env: secret.env });
   }

@@ -7,12 +7,12 @@ import { NotFoundError } from '../../core/errors.js';
 import type { ResolvedEntry } from '../../core/catalog/types.js';
 import { meantSecret, parseSecretNameFor } from '../../core/suggest.js';
 import type { KeychainStore } from '../../core/secrets/keychain.js';
-import type { FoundSecret, SecretResolver } from '../../core/secrets/resolve.js';
+import type { LocatedSecret, SecretResolver } from '../../core/secrets/resolve.js';
 
 export interface DeleteSecretResult {
   name: string;
   /** A value from env or .env.mcp that still applies after the keychain entry is gone. */
-  stillApplies?: FoundSecret;
+  stillApplies?: LocatedSecret;
 }
 
 export async function deleteSecret(

@@ -5,6 +5,7 @@ import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { assertServerName, tryParseSecretName } from '../../core/names.js';
 import type { SecretResolver, SecretSource } from '../../core/secrets/resolve.js';
+import type { ReferenceScheme } from '../../core/stores/reference.js';
 
 export interface SecretListItem {
   name: string;
@@ -16,6 +17,9 @@ export interface SecretListItem {
   sources: SecretSource[];
   /** The keychain holds a value that env or .env.mcp overrides. */
   keychainShadowed: boolean;
+  /** When the winning source holds a reference: the store's scheme (`op`), and the reference (not secret; never resolved here). */
+  store?: ReferenceScheme;
+  reference?: string;
 }
 
 export interface SecretListResult {
@@ -32,6 +36,7 @@ export async function listSecrets(options: { server?: string }, deps: { resolver
     const found = await deps.resolver.lookupAll(name);
     if (found.length === 0) continue;
     const sources = found.map((item) => item.source);
+    const reference = found[0]!.reference;
     secrets.push({
       name,
       server: parsed.server,
@@ -39,6 +44,7 @@ export async function listSecrets(options: { server?: string }, deps: { resolver
       source: sources[0]!,
       sources,
       keychainShadowed: sources[0] !== 'keychain' && sources.includes('keychain'),
+      ...(reference ? { store: reference.scheme, reference: reference.text } : {}),
     });
   }
   const warnings = deps.resolver.keychainError ? [`${deps.resolver.keychainError.message}; showing env and .env.mcp only`] : [];
@@ -56,8 +62,9 @@ export function printSecretList(result: SecretListResult, printer: Printer): voi
     result.secrets.map((item) => [
       item.name,
       item.server,
-      item.source,
-      item.keychainShadowed ? printer.style.yellow(`overrides keychain value`) : '',
+      // A reference shows its store; where the reference itself is kept goes in the note.
+      item.store ?? item.source,
+      [item.store ? `reference in ${item.source}` : '', item.keychainShadowed ? printer.style.yellow(`overrides keychain value`) : ''].filter(Boolean).join('; '),
     ]),
   );
 }

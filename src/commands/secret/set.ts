@@ -13,6 +13,9 @@ import { parseSecretNameFor, unreadSecret, type UnreadSecret } from '../../core/
 import type { KeychainStore } from '../../core/secrets/keychain.js';
 import type { SecretResolver, SecretSource } from '../../core/secrets/resolve.js';
 import { assertStorableValue, decodeValue, valueWarning } from '../../core/secrets/value.js';
+import { KEYCHAIN_REFERENCE_PREFIX, keychainTextOf } from '../../core/secrets/reference-entry.js';
+import { isReference } from '../../core/stores/reference.js';
+import { untrusted } from '../../core/text.js';
 
 export interface SetSecretDeps {
   keychain: KeychainStore;
@@ -31,11 +34,15 @@ export interface SetSecretDeps {
 export interface SetSecretOptions {
   /** Store a name that no catalog entry reads without a question. */
   force?: boolean;
+  /** Keep this store reference (`op://…`) instead of a value; it is resolved where the value is needed. */
+  ref?: string;
 }
 
 export interface SetSecretResult {
   name: string;
   replaced: boolean;
+  /** The store reference kept instead of a value (not secret). */
+  reference?: string;
   /** A higher-priority source that will still win over the keychain value. */
   shadowedBy?: { source: SecretSource; as?: string };
   warnings: string[];
@@ -59,6 +66,7 @@ export async function setSecret(spec: string, deps: SetSecretDeps, options: SetS
   if (unread && deps.interactive) {
     throw new UsageError(unread.problem, `${unreadHint(name, unread)} (--force stores ${name} as it is)`, 'unread_secret');
   }
+  if (options.ref !== undefined) return setReference(name, options.ref, eq !== -1, deps, unread);
   let value: string;
   if (eq !== -1) {
     value = spec.slice(eq + 1);
@@ -78,17 +86,36 @@ export async function setSecret(spec: string, deps: SetSecretDeps, options: SetS
   }
   // Empty, not UTF-8 (U+FFFD from the command line or a terminal), a NUL byte, over 64 KiB: refused, never changed.
   assertStorableValue(name, value);
-  const replaced = (await deps.keychain.get(name)) !== undefined;
-  await deps.keychain.set(name, value);
-  const shadow = deps.resolver.fromEnv(name) ?? deps.resolver.fromEnvFile(name);
-  const warnings = unread ? [`${unread.problem}; stored it anyway — ${unreadHint(name, unread)}`] : [];
+  // The keychain's marker for references: a value that starts with it would be read back as one.
+  if (value.startsWith(KEYCHAIN_REFERENCE_PREFIX)) throw new UsageError(`refusing to store the value for ${name}: it starts with ${KEYCHAIN_REFERENCE_PREFIX}, which marks a reference`, `keep a reference with: mcpkey secret set ${name} --ref <reference>`, 'invalid_value');
+  const warnings: string[] = [];
+  // Stored as given; a reference is kept only when asked for, so say how.
+  if (isReference(value)) warnings.push(`the value stored for ${name} looks like a secret store reference, and was stored as a literal value; to keep it as a reference use: mcpkey secret set ${name} --ref <reference>`);
   const spaced = valueWarning(name, value);
   if (spaced) warnings.push(spaced);
-  return { name, replaced, ...(shadow ? { shadowedBy: { source: shadow.source, as: shadow.foundAs } } : {}), warnings };
+  return store(name, value, deps, unread, warnings);
+}
+
+async function store(name: string, text: string, deps: SetSecretDeps, unread: UnreadSecret | undefined, warnings: string[], reference?: string): Promise<SetSecretResult> {
+  const replaced = (await deps.keychain.get(name)) !== undefined;
+  await deps.keychain.set(name, text);
+  const shadow = deps.resolver.fromEnv(name) ?? deps.resolver.fromEnvFile(name);
+  if (unread) warnings.unshift(`${unread.problem}; stored it anyway — ${unreadHint(name, unread)}`);
+  return { name, replaced, ...(reference ? { reference } : {}), ...(shadow ? { shadowedBy: { source: shadow.source, as: shadow.foundAs } } : {}), warnings };
+}
+
+/** `--ref`: the reference is checked for its store's shape and kept; no store is asked (`secret check` does that). */
+async function setReference(name: string, text: string, withValue: boolean, deps: SetSecretDeps, unread: UnreadSecret | undefined): Promise<SetSecretResult> {
+  if (withValue) throw new UsageError('give either NAME=VALUE or --ref, not both', `mcpkey secret set ${name} --ref <reference>`, 'invalid_option');
+  const { requireReference } = await import('../../core/stores/registry.js');
+  const ref = await requireReference(text);
+  return store(name, keychainTextOf(ref), deps, unread, [], ref.text);
 }
 
 export function printSetSecret(result: SetSecretResult, printer: Printer): void {
-  printer.success(`${result.replaced ? 'Replaced' : 'Saved'} ${result.name} in the keychain`);
+  const what = result.reference ? ` as a reference to ${untrusted(result.reference)}` : '';
+  printer.success(`${result.replaced ? 'Replaced' : 'Saved'} ${result.name} in the keychain${what}`);
+  if (result.reference) printer.note(`check that it resolves with: mcpkey secret check ${result.name}`);
   if (result.shadowedBy) {
     const where = result.shadowedBy.source === 'env' ? `the environment variable ${result.shadowedBy.as}` : `${result.shadowedBy.as} in the env file`;
     printer.warn(`${where} takes precedence over the keychain value of ${result.name}`);
@@ -102,6 +129,7 @@ export function registerSet(parent: Command, runtime: Runtime): void {
     .description('store a secret in the OS keychain (value from NAME=VALUE, a pipe, or a hidden prompt)')
     .addArgument(secretArgument('<name[=value]>'))
     .option('--force', 'store a name that no catalog entry reads (at a terminal it is refused without this)')
+    .option('--ref <reference>', 'keep a reference to a secret store instead of a value (op://, vault://, pass://, gopass://, aws-sm://, gcp-sm://)')
     .addHelpText(
       'after',
       `\nA name no server in the catalog reads is refused at a terminal (unless --force) and stored with a warning otherwise.${examples(
@@ -109,6 +137,7 @@ export function registerSet(parent: Command, runtime: Runtime): void {
         'printf %s "$NEON_API_KEY" | mcpkey secret set neon.api_key',
         'mcpkey secret set github.personal_access_token < token.txt',
         'mcpkey secret set acme.api_key --force              # before `mcpkey server add acme`',
+        'mcpkey secret set neon.api_key --ref op://Dev/Neon/credential',
       )}`,
     )
     .action(

@@ -4,6 +4,7 @@ import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { classify, noGrants, readiness, type AuthKind, type GrantStatusSource } from '../../core/auth/classify.js';
 import { builtinEntry } from '../../core/catalog/index.js';
+import { CREDENTIAL_NAME, isLiteralCredentialHeader, looksLikeCredentialValue } from '../../core/catalog/credentials.js';
 import type { CatalogEntry, ResolvedEntry, SecretSpec, Transport } from '../../core/catalog/types.js';
 import type { ConfigData } from '../../core/config/store.js';
 import { UsageError } from '../../core/errors.js';
@@ -47,17 +48,13 @@ export interface AddDeps {
   grants?: GrantStatusSource;
 }
 
-const CREDENTIAL_NAME = /key|token|secret|passw|pwd|credential|auth/i;
-/** Values that are credentials whatever their name: URL passwords, well-known token prefixes, long opaque strings. */
-const CREDENTIAL_VALUE = [/:\/\/[^/@\s]+:[^/@\s]+@/, /^(sk|pk|rk)[-_]/, /^(ghp|gho|ghs|github_pat|glpat|xox[abprs])[-_]/, /^(AKIA|AIza|eyJ)/, /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-+/=.]{32,}$/];
-
 /**
  * `--env` values land in config.json as they are: one that looks like a credential gets a warning
  * pointing at --secret (named, never quoted).
  */
 export function plaintextEnvWarnings(name: string, env: Record<string, string>): string[] {
   return Object.entries(env)
-    .filter(([variable, value]) => CREDENTIAL_NAME.test(variable) || CREDENTIAL_VALUE.some((pattern) => pattern.test(value)))
+    .filter(([variable, value]) => CREDENTIAL_NAME.test(variable) || looksLikeCredentialValue(value))
     .map(
       ([variable]) =>
         `--env ${variable} is stored in plaintext in config.json; keep credentials in the keychain: --secret ${variable.toLowerCase()}:${variable}, then \`mcpkey secret set ${name}.${variable.toLowerCase()}\``,
@@ -139,7 +136,7 @@ export function buildEntry(name: string, command: string[], options: AddOptions)
     checkPlaceholders(Object.values(headers), secrets);
     for (const [header, value] of Object.entries(headers)) {
       // A credential typed into a header would land in config.json in plaintext.
-      if (/authorization|key|token|secret|password/i.test(header) && !/\$\{[A-Za-z_][A-Za-z0-9_]*\}/.test(value)) {
+      if (isLiteralCredentialHeader(header, value)) {
         throw new UsageError(`the ${header} header holds a literal value`, `keep credentials in the keychain: --secret <key>:<ENV> --header "${header}: \${ENV}"`, 'literal_credential');
       }
     }

@@ -5,7 +5,7 @@ import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { readiness, type GrantStatusSource, type Readiness } from '../../core/auth/classify.js';
 import { findEntry } from '../../core/catalog/index.js';
-import type { ResolvedEntry, Transport } from '../../core/catalog/types.js';
+import type { EntrySource, ResolvedEntry, Transport } from '../../core/catalog/types.js';
 import { assertServerName, printable } from '../../core/names.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
 import type { ToolInfo } from '../../core/protocol/tools.js';
@@ -14,7 +14,7 @@ export interface InspectResult extends Readiness {
   name: string;
   title: string;
   description: string;
-  source: 'builtin' | 'user';
+  source: EntrySource;
   enabled: boolean;
   transport: Transport;
   oauthNote?: string;

@@ -3,7 +3,7 @@ import { action, examples } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { classify, describeMissing, readiness, type AuthKind, type GrantStatusSource, type MissingItem, type OAuthStatus } from '../../core/auth/classify.js';
-import type { ResolvedEntry, Transport } from '../../core/catalog/types.js';
+import type { EntrySource, ResolvedEntry, Transport } from '../../core/catalog/types.js';
 import { staleEnabled } from '../../core/config/store.js';
 import { UsageError } from '../../core/errors.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
@@ -13,7 +13,7 @@ export interface ServerListItem {
   title: string;
   kind: AuthKind;
   transport: Transport;
-  source: 'builtin' | 'user';
+  source: EntrySource;
   enabled: boolean;
   ready: boolean;
   missing: MissingItem[];
@@ -92,7 +92,7 @@ export function printServerList(result: ServerListResult, printer: Printer): voi
   printer.table(
     ['name', 'auth', 'enabled', 'status'],
     result.servers.map((server) => [
-      server.source === 'user' ? `${server.name} ${style.dim('(user)')}` : server.name,
+      server.source === 'builtin' ? server.name : `${server.name} ${style.dim(`(${server.source})`)}`,
       server.kind,
       server.enabled ? style.green('yes') : 'no',
       server.ready ? style.green('ready') : style.yellow(`missing ${server.missing.map(describeMissing).join(', ')}`),

@@ -106,7 +106,7 @@ export async function readiness(entry: ResolvedEntry, resolver: SecretResolver, 
   const kind = classify(entry);
   const secrets: SecretStatus[] = [];
   for (const spec of entry.secrets) {
-    const found = await resolver.resolve(spec.name);
+    const found = await resolver.locate(spec.name);
     secrets.push({
       name: spec.name,
       env: spec.env,

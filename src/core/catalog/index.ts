@@ -29,13 +29,17 @@ export function compareNames(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** The merged catalog: built-in entries, replaced or extended by the user's own. Sorted by name. */
-export function mergeCatalog(userEntries: Record<string, CatalogEntry>): ResolvedEntry[] {
+/**
+ * The merged catalog: built-in entries, replaced or extended by the user's own, and those by the
+ * project's (mcpkey.json) when mcpkey runs inside one. Sorted by name.
+ */
+export function mergeCatalog(userEntries: Record<string, CatalogEntry>, projectEntries: Record<string, CatalogEntry> = {}): ResolvedEntry[] {
   const merged = new Map<string, ResolvedEntry>();
   for (const entry of BUILTIN_CATALOG) merged.set(entry.name, { ...entry, source: 'builtin' });
   for (const [name, entry] of Object.entries(userEntries)) {
     merged.set(name, { ...entry, source: 'user', ...(builtinByName.has(name) ? { overridesBuiltin: true } : {}) });
   }
+  for (const [name, entry] of Object.entries(projectEntries)) merged.set(name, { ...entry, source: 'project' });
   return [...merged.values()].sort((a, b) => compareNames(a.name, b.name));
 }
 

@@ -67,7 +67,8 @@ export interface CatalogEntry {
   requires?: Requirements;
 }
 
-export type EntrySource = 'builtin' | 'user';
+/** Where an entry comes from: mcpkey itself, the user's config.json, or the project's mcpkey.json. */
+export type EntrySource = 'builtin' | 'user' | 'project';
 
 export interface ResolvedEntry extends CatalogEntry {
   source: EntrySource;

@@ -12,12 +12,13 @@ export function serverChecker(resolver: SecretResolver, grants: GrantStatusSourc
     const state = await readiness(entry, resolver, grants);
     const envOnly: EnvOnlySecret[] = [];
     for (const secret of state.secrets) {
-      if (!secret.present || secret.source === 'keychain') continue;
+      // The project's references are the project's, as the keychain's values are the user's: not this shell's.
+      if (!secret.present || secret.source === 'keychain' || secret.source === 'project') continue;
       // Found first in env or .env.mcp; the keychain may hold it as well, and then a client sees it.
       const all = await resolver.lookupAll(secret.name);
-      if (all.some((found) => found.source === 'keychain')) continue;
+      if (all.some((found) => found.source === 'keychain' || found.source === 'project')) continue;
       const first = all[0];
-      if (first && first.source !== 'keychain') {
+      if (first && (first.source === 'env' || first.source === '.env.mcp')) {
         envOnly.push({ name: secret.name, foundAs: first.foundAs ?? secret.env, source: first.source, ...(first.source === '.env.mcp' && envFile ? { file: envFile } : {}) });
       }
     }

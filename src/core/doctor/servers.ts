@@ -31,7 +31,7 @@ export interface SecretOrigin {
  * launcher has neither this shell's environment nor this directory's .env.mcp, so for it they are missing.
  */
 export function checkShellOnlySecrets(server: string, secrets: readonly SecretOrigin[]): Check | undefined {
-  const local = secrets.filter((secret) => secret.sources.length > 0 && !secret.sources.includes('keychain'));
+  const local = secrets.filter((secret) => secret.sources.length > 0 && !secret.sources.includes('keychain') && !secret.sources.includes('project'));
   if (local.length === 0) return undefined;
   const where = local.map((secret) => `${secret.name} (${secret.sources[0] === 'env' ? `environment variable ${secret.foundAs ?? ''}`.trim() : './.env.mcp'})`);
   return warn(

@@ -10,11 +10,13 @@ import { assertLaunchable, spawnFailure } from './launchable.js';
 export async function resolveEntrySecrets(entry: ResolvedEntry, resolver: SecretResolver): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
   const missing: SecretSpec[] = [];
-  for (const secret of entry.secrets) {
-    const found = await resolver.resolve(secret.name);
-    if (found) values[secret.env] = found.value;
+  // References to secret stores are resolved in parallel, each once.
+  const found = await resolver.resolveAll(entry.secrets.map((secret) => secret.name));
+  entry.secrets.forEach((secret, index) => {
+    const value = found[index]?.value;
+    if (value !== undefined) values[secret.env] = value;
     else if (!secret.optional) missing.push(secret);
-  }
+  });
   if (missing.length > 0) {
     const commands = missing.map((secret) => `mcpkey secret set ${secret.name}`);
     if (resolver.keychainError) throw resolver.keychainError;
