@@ -26,6 +26,8 @@ export async function gatewayDeps(ctx: Context, timeout: string | undefined): Pr
   };
   const resolver = async () => {
     const { catalog } = await state();
+    // The process-wide read cache would hide a secret or grant stored by another mcpkey since.
+    ctx.keychain.reader?.invalidate();
     return new SecretResolver({ env: ctx.runtime.env, envFile: await ctx.envFile(), keychain: ctx.keychain, catalog, warn: (message) => ctx.printer.warn(message) });
   };
   return {
