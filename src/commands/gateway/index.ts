@@ -5,6 +5,7 @@ import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
+import type { GatewayOptions } from '../../gateway/index.js';
 
 export interface GatewayCommandOptions {
   servers?: string;
@@ -16,9 +17,9 @@ export interface GatewayCommandOptions {
 export const DEFAULT_IDLE = '10m';
 export const DEFAULT_TIMEOUT = '60s';
 
-/** Serves the gateway on stdio until the client goes away; returns the exit code. */
-export async function runGateway(ctx: Context, options: GatewayCommandOptions): Promise<number> {
-  const [{ serveGateway, parseDuration }, { gatewayDeps }, { version }] = await Promise.all([import('../../gateway/index.js'), import('./deps.js'), import('../../core/version.js')]);
+/** Everything `serveGateway` needs but the streams: one stdio session, or (with --http) one per HTTP session. */
+export async function gatewaySettings(ctx: Context, options: GatewayCommandOptions): Promise<Omit<GatewayOptions, 'stdin' | 'stdout'>> {
+  const [{ parseDuration }, { gatewayDeps }, { version }] = await Promise.all([import('../../gateway/index.js'), import('./deps.js'), import('../../core/version.js')]);
   const idleMs = parseDuration(options.idle ?? DEFAULT_IDLE);
   if (idleMs === undefined) throw new UsageError('--idle must be a duration like 30s, 10m or 1h', 'e.g. --idle 10m', 'invalid_option');
   const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
@@ -30,13 +31,7 @@ export async function runGateway(ctx: Context, options: GatewayCommandOptions): 
     const catalog = await ctx.catalog();
     for (const name of servers) findEntry(catalog, name);
   }
-  if (ctx.runtime.stdin.isTTY === true && ctx.runtime.stderr.isTTY === true) {
-    ctx.printer.note('mcpkey: the gateway waits for an MCP client on stdin (it is meant to be started by an MCP client; see mcpkey client config)');
-  }
-  return serveGateway({
-    stdin: ctx.runtime.stdin as Readable,
-    // The real process.stdout (a Writable) outside tests.
-    stdout: ctx.runtime.stdout as unknown as Writable,
+  return {
     log: (message) => ctx.printer.note(`mcpkey gateway: ${message}`),
     deps: await gatewayDeps(ctx, String(timeoutMs / 1000)),
     ...(servers ? { servers } : {}),
@@ -44,6 +39,20 @@ export async function runGateway(ctx: Context, options: GatewayCommandOptions): 
     idleMs,
     timeoutMs,
     version: version(),
+  };
+}
+
+/** Serves the gateway on stdio until the client goes away; returns the exit code. */
+export async function runGateway(ctx: Context, options: GatewayCommandOptions): Promise<number> {
+  const [{ serveGateway }, settings] = await Promise.all([import('../../gateway/index.js'), gatewaySettings(ctx, options)]);
+  if (ctx.runtime.stdin.isTTY === true && ctx.runtime.stderr.isTTY === true) {
+    ctx.printer.note('mcpkey: the gateway waits for an MCP client on stdin (it is meant to be started by an MCP client; see mcpkey client config)');
+  }
+  return serveGateway({
+    ...settings,
+    stdin: ctx.runtime.stdin as Readable,
+    // The real process.stdout (a Writable) outside tests.
+    stdout: ctx.runtime.stdout as unknown as Writable,
   });
 }
 
