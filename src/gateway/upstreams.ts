@@ -12,6 +12,8 @@ interface Upstream {
   busy: number;
   idle?: NodeJS.Timeout;
   lastError?: string;
+  /** Bumped by stop(): a start still under way when the server was stopped closes what it opened. */
+  generation: number;
 }
 
 export interface UpstreamOptions {
@@ -57,7 +59,7 @@ export class Upstreams {
 
   private state(name: string): Upstream {
     let upstream = this.servers.get(name);
-    if (!upstream) this.servers.set(name, (upstream = { busy: 0 }));
+    if (!upstream) this.servers.set(name, (upstream = { busy: 0, generation: 0 }));
     return upstream;
   }
 
@@ -72,12 +74,13 @@ export class Upstreams {
   /** The connection, opened once however many calls wait for it; its tools are listed into the cache. */
   open(entry: ResolvedEntry): Promise<McpConnection> {
     const upstream = this.state(entry.name);
+    const generation = upstream.generation;
     upstream.opening ??= (async () => {
       this.options.log(`starting ${entry.name}`);
       const connection = await this.options.deps.connect(entry);
-      if (this.closed) {
+      if (this.closed || upstream.generation !== generation) {
         await connection.close();
-        throw new Error('the gateway is shutting down');
+        throw new Error(this.closed ? 'the gateway is shutting down' : `${entry.name} was stopped while it started`);
       }
       // A 2025-era server says unasked when its tools change: list them again.
       connection.client.fallbackNotificationHandler = async (notification) => {
@@ -180,6 +183,7 @@ export class Upstreams {
     const upstream = this.servers.get(name);
     if (!upstream) return;
     clearTimeout(upstream.idle);
+    upstream.generation += 1;
     const opening = upstream.opening;
     upstream.opening = undefined;
     upstream.live = undefined;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { ROOT, type Sandbox } from './helpers.js';
-import { localSession, type LocalEra, type LocalSession } from './local-clients.js';
+import { withLocalSession, type LocalEra, type LocalSession } from './local-clients.js';
 
 /** The stdio MCP server the gateway tests add (env, pid, sleep, hang). */
 export const GATEWAY_FIXTURE = join(ROOT, 'test/fixtures/gateway/stdio-server.mjs');
@@ -27,24 +27,10 @@ export function processesWith(marker: string): Promise<number> {
   });
 }
 
-/** `mcpkey gateway ARGS` under a client of the era; a 2026-07-28 client subscribes to tool-list changes. */
-export async function gatewaySession(sandbox: Sandbox, era: LocalEra, args: string[] = []): Promise<LocalSession> {
-  const session = await localSession(sandbox, era, 'gateway', { command: ['gateway', ...args] });
-  if (era === '2026-07-28') {
-    const client = session.client as import('@modelcontextprotocol/client').Client;
-    await client.listen({ toolsListChanged: true }, { timeout: 60_000 });
-  }
-  return session;
-}
-
-/** Runs `body` against a gateway session and closes it; a failure carries the gateway's stderr. */
-export async function withGateway<T>(sandbox: Sandbox, era: LocalEra, args: string[], body: (session: LocalSession) => Promise<T>): Promise<T> {
-  const session = await gatewaySession(sandbox, era, args);
-  try {
-    return await body(session);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- gateway stderr ---\n${session.stderr()}`, { cause: error });
-  } finally {
-    await session.close();
-  }
+/** Runs `body` against `mcpkey gateway ARGS` under a client of the era; a 2026-07-28 client first subscribes to tool-list changes. */
+export function withGateway<T>(sandbox: Sandbox, era: LocalEra, args: string[], body: (session: LocalSession) => Promise<T>): Promise<T> {
+  return withLocalSession(sandbox, era, 'gateway', { command: ['gateway', ...args] }, async (session) => {
+    if (era === '2026-07-28') await (session.client as import('@modelcontextprotocol/client').Client).listen({ toolsListChanged: true }, { timeout: 60_000 });
+    return body(session);
+  });
 }
