@@ -14,6 +14,8 @@ interface Flow {
  */
 export class OAuthFlows {
   private readonly flows = new Map<string, Flow>();
+  /** Why the last sign-in of a server failed, until a new one starts. */
+  private readonly failures = new Map<string, string>();
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -26,10 +28,15 @@ export class OAuthFlows {
     return this.flows.has(server);
   }
 
+  lastFailure(server: string): string | undefined {
+    return this.failures.get(server);
+  }
+
   /** The link of the pending flow, or of a new one. Rejects when the flow fails before it has a link. */
   start(entry: ResolvedEntry): Promise<string> {
     const existing = this.flows.get(entry.name);
     if (existing) return existing.link;
+    this.failures.delete(entry.name);
     let gotLink!: (url: string) => void;
     const link = new Promise<string>((resolve) => (gotLink = resolve));
     const done = this.deps.authorize(entry, gotLink);
@@ -43,6 +50,7 @@ export class OAuthFlows {
       },
       (error: unknown) => {
         this.flows.delete(entry.name);
+        this.failures.set(entry.name, describeFailure(error));
         this.log(`the authorization of ${entry.name} failed: ${describeFailure(error)}`);
       },
     );

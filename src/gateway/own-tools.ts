@@ -75,9 +75,10 @@ async function add(control: GatewayControl, name: string): Promise<ToolResult> {
   const needsGrant = state.missing.some((item) => item.type === 'oauth');
   if (state.missing.some((item) => item.type !== 'oauth')) return textResult(missingText(entry, state), true);
   if (needsGrant) {
+    const failed = control.flows.pending(entry.name) ? undefined : control.flows.lastFailure(entry.name);
     const link = await control.flows.start(entry);
     return textResult(
-      `To add ${entry.name}, the user must sign in at this link (open it in a browser on this machine):\n\n${link}\n\nmcpkey is waiting for the sign-in; when it is done, ${entry.name} is enabled and its tools appear. Ask to add ${entry.name} again to check.`,
+      `${failed ? `The last sign-in for ${entry.name} failed (${failed}); this is a new link.\n\n` : ''}To add ${entry.name}, the user must sign in at this link (open it in a browser on this machine):\n\n${link}\n\nmcpkey is waiting for the sign-in; when it is done, ${entry.name} is enabled and its tools appear. Ask to add ${entry.name} again to check.`,
     );
   }
   const already = servers.includes(entry.name);

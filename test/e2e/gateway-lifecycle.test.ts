@@ -12,12 +12,12 @@ describe('mcpkey gateway: servers start lazily, stop when idle, and never hold e
     const marker = await addFixtureServer(sandbox, 'lazy');
     expect((await sandbox.run(['server', 'enable', 'lazy'])).code).toBe(0);
     // First gateway: no cache entry yet, so the server is started once to list its tools, then stopped.
-    await withGateway(sandbox, '2025-11-25', ['--idle', '2s'], async (session) => {
+    await withGateway(sandbox, '2025-11-25', ['--idle', '5s'], async (session) => {
       expect(await session.toolNames()).toContain('lazy__pid');
       await eventually(async () => (await processesWith(marker)) === 0, 'the listing start to end', 60_000);
     });
     // Second gateway: the tools come from the cache; nothing starts until a call needs it.
-    await withGateway(sandbox, '2026-07-28', ['--idle', '2s'], async (session) => {
+    await withGateway(sandbox, '2026-07-28', ['--idle', '5s'], async (session) => {
       expect(await session.toolNames()).toContain('lazy__pid');
       expect(await processesWith(marker)).toBe(0);
       const pid = Number(textOf(await session.call('lazy__pid')));
@@ -34,7 +34,7 @@ describe('mcpkey gateway: servers start lazily, stop when idle, and never hold e
     await addFixtureServer(sandbox, 'stuck');
     await addFixtureServer(sandbox, 'quick');
     for (const name of ['stuck', 'quick']) expect((await sandbox.run(['server', 'enable', name])).code).toBe(0);
-    await withGateway(sandbox, '2025-11-25', ['--timeout', '8s'], async (session) => {
+    await withGateway(sandbox, '2025-11-25', ['--timeout', '15s'], async (session) => {
       await session.toolNames();
       // Both running first: what is measured below is the calls, not the starts.
       await Promise.all([session.call('stuck__pid'), session.call('quick__pid')]);
@@ -46,7 +46,7 @@ describe('mcpkey gateway: servers start lazily, stop when idle, and never hold e
       expect(order).toEqual(['quick', 'stuck']);
       expect(answered.isError).not.toBe(true);
       expect(hung.isError).toBe(true);
-      expect(textOf(hung)).toMatch(/the server stuck failed on hang: did not answer within 8 s/);
+      expect(textOf(hung)).toMatch(/the server stuck failed on hang: did not answer within 15 s/);
       // The hung call cost the server nothing else: it still answers.
       expect(Number(textOf(await session.call('stuck__pid')))).toBeGreaterThan(0);
 
