@@ -82,10 +82,12 @@ export class Upstreams {
         await connection.close();
         throw new Error(this.closed ? 'the gateway is shutting down' : `${entry.name} was stopped while it started`);
       }
-      // A 2025-era server says unasked when its tools change: list them again.
+      // When its tools change the server says so (a 2025-era one unasked, a 2026-07-28 one on a listen stream): list again.
       connection.client.fallbackNotificationHandler = async (notification) => {
         if (notification.method === 'notifications/tools/list_changed') await this.relist(entry.name, connection).catch(() => undefined);
       };
+      const caps = connection.client.getServerCapabilities() as { tools?: { listChanged?: boolean } } | undefined;
+      if (connection.era === 'modern' && caps?.tools?.listChanged) await connection.client.listen({ toolsListChanged: true }).catch((error: Error) => this.options.log(`${entry.name}: change notifications unavailable: ${error.message}`));
       upstream.live = connection;
       await this.relist(entry.name, connection);
       upstream.lastError = undefined;
