@@ -69,4 +69,33 @@ describe('GatewayHub shared by sessions', () => {
     await b.close();
     await hub.close();
   });
+
+  it('mcp-remove while the sign-in is pending: the grant it brings is cleared, the server not enabled', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mcpkey-hub-'));
+    const calls: string[] = [];
+    let signIn!: () => void;
+    const deps: GatewayDeps = {
+      stateDir: dir,
+      state: async () => ({ catalog: [remote], enabled: [] }),
+      readiness: async () => ({ kind: 'oauth', ready: false, secrets: [], oauth: { status: 'not-authorized' }, missing: [{ type: 'oauth' }], nextSteps: [] }),
+      enable: async (name) => void calls.push(`enable ${name}`),
+      disable: async (name) => (calls.push(`disable ${name}`), { name, wasEnabled: false, grantCleared: true, clientDeleted: false, clientSharedWith: [], purged: [], notDone: [] }),
+      connect: async () => { throw new Error('not used'); },
+      authorize: (_entry, onLink) => {
+        onLink('http://127.0.0.1:1/authorize');
+        return new Promise<void>((resolve) => (signIn = resolve));
+      },
+    };
+    const settings: GatewaySettings = { deps, log: () => undefined, dynamic: true, idleMs: 60_000, timeoutMs: 10_000, version: '0' };
+    const hub = new GatewayHub(settings);
+    const client = session(hub, settings);
+    await client.request('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } });
+    expect((await client.request('tools/call', { name: 'mcp-add', arguments: { name: 'remote' } })).content[0].text).toContain('http://127.0.0.1:1/authorize');
+    await client.request('tools/call', { name: 'mcp-remove', arguments: { name: 'remote' } });
+    signIn();
+    for (let tries = 0; calls.length < 2 && tries < 200; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls).toEqual(['disable remote', 'disable remote']);
+    await client.close();
+    await hub.close();
+  });
 });
