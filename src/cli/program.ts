@@ -17,6 +17,7 @@ const NOUNS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['project', async () => (await import('../commands/project/index.js')).registerProject],
   ['run', async () => (await import('../commands/run/index.js')).registerRun],
   ['tools', async () => (await import('../commands/tools/index.js')).registerTools],
+  ['gateway', async () => (await import('../commands/gateway/index.js')).registerGateway],
   ['completion', async () => (await import('../commands/completion/index.js')).registerCompletion],
   ['doctor', async () => (await import('../commands/doctor/index.js')).registerDoctor],
 ];

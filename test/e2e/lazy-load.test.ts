@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { useSandbox } from './helpers.js';
 
 /**
- * Help, usage errors and the completion scripts, as mcpkey printed them before commands were loaded
- * lazily (captured from that build): only the noun typed is loaded now, and `completion <shell>`
- * takes a fast path, yet every byte must stay the same.
+ * Help, usage errors and the completion scripts as mcpkey prints them with every command module
+ * loaded (scripts/capture-cli-text.mjs writes the fixture; run it after changing a command): the
+ * binary loads only the noun typed and takes fast paths, yet every byte must be the same.
  */
 const BEFORE = JSON.parse(readFileSync(new URL('../fixtures/cli-text-before-lazy-load.json', import.meta.url), 'utf8')) as Array<{
   args: string[];
