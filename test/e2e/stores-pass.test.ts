@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPassStore, type PassStore } from '../fixtures/stores/gpg-store.js';
 import { requireSecretService, ROOT, useSandbox } from './helpers.js';
+import { expectSchema, secretCheck, secretList } from './json-schemas.js';
 import { textOf, withLocalSession } from './local-clients.js';
 
 beforeAll(requireSecretService);
@@ -37,7 +38,7 @@ describe('pass:// and gopass:// references, resolved by the real programs', () =
   it('secret set --ref keeps the reference in the keychain, marked; secret get resolves it (first line only)', async () => {
     const set = await sandbox.run(['secret', 'set', 'neon.api_key', '--ref', 'pass://team/neon'], withStore());
     expect(set.code, set.stderr).toBe(0);
-    expect(set.stdout).toContain('as a reference to pass://team/neon');
+    expect(set.stderr).toContain('check that it resolves with: mcpkey secret check neon.api_key');
     expect(await sandbox.keychainValue('neon.api_key')).toBe('mcpkey-reference:pass://team/neon');
 
     const get = await sandbox.run(['secret', 'get', 'neon.api_key'], withStore());
@@ -45,6 +46,7 @@ describe('pass:// and gopass:// references, resolved by the real programs', () =
     expect(get.stdout).toBe('neon-from-pass\n');
 
     const list = await sandbox.run(['secret', 'list', '--json'], withStore());
+    expectSchema(JSON.parse(list.stdout), secretList);
     expect(JSON.parse(list.stdout).secrets).toEqual([
       expect.objectContaining({ name: 'neon.api_key', source: 'keychain', store: 'pass', reference: 'pass://team/neon' }),
     ]);
@@ -90,6 +92,7 @@ describe('pass:// and gopass:// references, resolved by the real programs', () =
     }
     const check = await sandbox.run(['secret', 'check', 'acme.a', 'acme.b', 'acme.c', '--json'], noKey);
     expect(check.code).toBe(4);
+    expectSchema(JSON.parse(check.stdout), secretCheck);
     const items = JSON.parse(check.stdout).secrets as Array<{ name: string; status: string; error?: { code: string } }>;
     expect(items.map((item) => [item.name, item.status, item.error?.code])).toEqual([
       ['acme.a', 'failed', 'store_not_signed_in'],

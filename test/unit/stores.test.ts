@@ -50,7 +50,7 @@ describe('references: which text is one', () => {
     expect(keychainTextOf(ref)).toBe('mcpkey-reference:op://Dev/Neon/credential');
     expect(fromKeychainText('mcpkey-reference:op://Dev/Neon/credential')).toEqual({ reference: ref });
     expect(fromKeychainText('op://Dev/Neon/credential')).toEqual({ value: 'op://Dev/Neon/credential' });
-    expect(() => fromKeychainText('mcpkey-reference:keepass://x')).toThrow(expect.objectContaining({ code: 'invalid_reference' }));
+    expect(fromKeychainText('mcpkey-reference:keepass://x')).toEqual({ unusable: expect.objectContaining({ code: 'invalid_reference' }) });
   });
 
   it('.env.mcp: an unquoted reference keeps its #key (dotenv would cut it); a comment needs whitespace before #', () => {
@@ -101,6 +101,13 @@ describe('SecretResolver with references', () => {
     expect((await secrets.resolve('sentry.auth_token'))!.value).toBe('https://not-a-store');
     expect((await secrets.resolve('github.personal_access_token'))!.value).toBe('op://looks/like/one');
     expect(stores.asked.sort()).toEqual(['gopass://team/linear', 'pass://team/neon']);
+  });
+
+  it('a keychain reference of a store this mcpkey does not know is listed, and fails where its value is needed', async () => {
+    const { secrets, stores } = resolver({ keychain: { 'neon.api_key': 'mcpkey-reference:keepass://x' } });
+    expect(await secrets.locate('neon.api_key')).toMatchObject({ source: 'keychain' });
+    await expect(secrets.resolve('neon.api_key')).rejects.toMatchObject({ code: 'invalid_reference', exitCode: 2 });
+    expect(stores.asked).toEqual([]);
   });
 
   it('resolveAll: references in parallel', async () => {
