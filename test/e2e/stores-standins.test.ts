@@ -4,7 +4,9 @@
  * STAND-IN the test starts — CLI stand-ins on PATH for `op`, `aws` and `gcloud`
  * (test/fixtures/stores/cli-standin.mjs), an HTTP stand-in for Vault's API (vault-standin.ts).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -201,6 +203,27 @@ describe('vault:// through a stand-in for the Vault/OpenBao HTTP API', () => {
     const down = await check({ 'v.v1': refs['v.v1'] }, { VAULT_ADDR: 'http://127.0.0.1:9', VAULT_TOKEN: 'good-token' });
     expect(down.items.get('v.v1')!.error).toMatchObject({ code: 'store_failed', exitCode: 4 });
     expect(down.items.get('v.v1')!.error!.message).toContain('cannot reach Vault at http://127.0.0.1:9 (ECONNREFUSED)');
+  }, 120_000);
+});
+
+describe('vault:// over TLS, with the settings the Vault CLI reads', () => {
+  it('VAULT_CACERT trusts a private CA; without it the certificate is refused; VAULT_SKIP_VERIFY turns the check off', async () => {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    const vault = await startVaultStandIn({ mounts: { 'secret/': 2 }, secrets: { 'secret/tls': { key: 'over-tls' } }, tokens: ['t'], tls: { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') } });
+    try {
+      const env = { VAULT_ADDR: vault.url, VAULT_TOKEN: 't' };
+      const trusted = await check({ 't.ok': 'vault://secret/tls#key' }, { ...env, VAULT_CACERT: cert });
+      expect(codeOf(trusted.items)).toEqual({ 't.ok': 'ok' });
+      const untrusted = await check({ 't.ok': 'vault://secret/tls#key' }, env);
+      expect(untrusted.items.get('t.ok')!.error).toMatchObject({ code: 'store_failed' });
+      expect(untrusted.items.get('t.ok')!.error!.message).toMatch(/cannot reach Vault at https:\/\/127\.0\.0\.1:\d+ \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\)/);
+      const skipped = await check({ 't.ok': 'vault://secret/tls#key' }, { ...env, VAULT_SKIP_VERIFY: 'true' });
+      expect(codeOf(skipped.items)).toEqual({ 't.ok': 'ok' });
+    } finally {
+      await vault.close();
+    }
   }, 120_000);
 });
 
