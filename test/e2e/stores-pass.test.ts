@@ -75,7 +75,7 @@ describe('pass:// and gopass:// references, resolved by the real programs', () =
     expect(plan.code, plan.stderr).toBe(0);
   }, 180_000);
 
-  it('a missing GPG key is "not signed in" (exit 4), a missing entry is "not found" (exit 3), for pass and gopass', async () => {
+  it('a missing or locked GPG key is "not signed in" (exit 4), a missing entry is "not found" (exit 3), for pass and gopass', async () => {
     const empty = join(dir, 'nokey');
     await mkdir(empty, { recursive: true, mode: 0o700 });
     await writeFile(join(sandbox.cwd, '.env.mcp'), 'ACME_A=pass://team/neon\nACME_B=gopass://team/neon\nACME_C=pass://team/nope\nACME_D=gopass://team/nope\nacme.e=pass://team\n');
@@ -89,6 +89,22 @@ describe('pass:// and gopass:// references, resolved by the real programs', () =
     for (const name of ['acme.c', 'acme.d', 'acme.e']) {
       const result = await sandbox.run(['secret', 'get', name], withStore());
       expect(result.code, `${name}: ${result.stderr}`).toBe(3);
+    }
+    // A key with a passphrase and nobody to type it (no terminal, no agent holding it): the same error.
+    const locked = await createPassStore(join(dir, 'l'), { passphrase: 'correct horse' });
+    try {
+      await locked.insert('team/neon', 'locked-value\n');
+      const lockedEnv = { env: { ...locked.env, MCPKEY_STORE_TIMEOUT: '60' } };
+      // pass insert only encrypts (no passphrase needed); drop any agent state so that nothing is unlocked.
+      await locked.close();
+      for (const name of ['acme.a', 'acme.b']) {
+        const result = await sandbox.run(['secret', 'get', name], lockedEnv);
+        expect(result.code, result.stderr).toBe(4);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toMatch(/not available or locked/);
+      }
+    } finally {
+      await locked.close();
     }
     const check = await sandbox.run(['secret', 'check', 'acme.a', 'acme.b', 'acme.c', '--json'], noKey);
     expect(check.code).toBe(4);
