@@ -112,6 +112,10 @@ export async function runAuthorize(ctx: Context, name: string, options: Authoriz
       clientSecret = text.replace(/\r?\n$/, '');
     }
     if (!clientSecret) throw new UsageError('the client secret is empty', 'pipe it in: printf %s "$SECRET" | mcpkey oauth authorize NAME --client-id ID --client-secret-stdin', 'empty_value');
+    // A reference to a team store (`op://…`): the secret is read from the store, never typed or piped.
+    const [{ parseReference }, { StoreSession }] = await Promise.all([import('../core/stores/reference.js'), import('../core/stores/registry.js')]);
+    const reference = parseReference(clientSecret);
+    if (reference) clientSecret = await new StoreSession(ctx.runtime.env).resolve(reference);
     const problem = valueProblem(clientSecret);
     if (problem) throw refuse(problem);
   }

@@ -233,7 +233,7 @@ describe('bash', () => {
   });
 
   it('completes the secret subcommands', async () => {
-    expect(sorted(await sandbox.bash(['secret', '']))).toEqual(['delete', 'get', 'list', 'set']);
+    expect(sorted(await sandbox.bash(['secret', '']))).toEqual(['check', 'delete', 'get', 'list', 'set']);
   });
 
   it('completes flags, only flags', async () => {

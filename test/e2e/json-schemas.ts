@@ -83,6 +83,7 @@ export const oauthStatus = object({ status: { type: 'string', enum: oauthState }
 export const kind: Schema = { type: 'string', enum: ['none', 'api-key', 'oauth'] };
 export const entrySource: Schema = { type: 'string', enum: ['builtin', 'user', 'project'] };
 export const secretSource: Schema = { type: 'string', enum: ['env', '.env.mcp', 'project', 'keychain'] };
+export const referenceScheme: Schema = { type: 'string', enum: ['op', 'vault', 'pass', 'gopass', 'aws-sm', 'gcp-sm'] };
 
 export const serverList = object({
   servers: {
@@ -130,8 +131,27 @@ export const serverInspect = object(
 export const secretList = object({
   secrets: {
     type: 'array',
-    items: object({ name: string, server: string, key: string, source: secretSource, sources: { type: 'array', items: secretSource }, keychainShadowed: boolean }),
+    items: object({ name: string, server: string, key: string, source: secretSource, sources: { type: 'array', items: secretSource }, keychainShadowed: boolean, store: referenceScheme, reference: string }, ['store', 'reference']),
   },
+  warnings: strings,
+});
+
+export const secretCheck = object({
+  secrets: {
+    type: 'array',
+    items: object(
+      {
+        name: string,
+        status: { type: 'string', enum: ['ok', 'failed', 'missing'] },
+        source: secretSource,
+        store: referenceScheme,
+        reference: string,
+        error: object({ code: string, message: string, hint: string, exitCode: { type: 'integer' } }, ['hint']),
+      },
+      ['source', 'store', 'reference', 'error'],
+    ),
+  },
+  ok: boolean,
   warnings: strings,
 });
 

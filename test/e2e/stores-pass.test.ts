@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPassStore, type PassStore } from '../fixtures/stores/gpg-store.js';
 import { requireSecretService, ROOT, useSandbox } from './helpers.js';
+import { expectSchema, secretCheck, secretList } from './json-schemas.js';
 import { textOf, withLocalSession } from './local-clients.js';
 
 beforeAll(requireSecretService);
@@ -37,7 +38,7 @@ describe('pass:// and gopass:// references, resolved by the real programs', () =
   it('secret set --ref keeps the reference in the keychain, marked; secret get resolves it (first line only)', async () => {
     const set = await sandbox.run(['secret', 'set', 'neon.api_key', '--ref', 'pass://team/neon'], withStore());
     expect(set.code, set.stderr).toBe(0);
-    expect(set.stdout).toContain('as a reference to pass://team/neon');
+    expect(set.stderr).toContain('check that it resolves with: mcpkey secret check neon.api_key');
     expect(await sandbox.keychainValue('neon.api_key')).toBe('mcpkey-reference:pass://team/neon');
 
     const get = await sandbox.run(['secret', 'get', 'neon.api_key'], withStore());
@@ -45,6 +46,7 @@ describe('pass:// and gopass:// references, resolved by the real programs', () =
     expect(get.stdout).toBe('neon-from-pass\n');
 
     const list = await sandbox.run(['secret', 'list', '--json'], withStore());
+    expectSchema(JSON.parse(list.stdout), secretList);
     expect(JSON.parse(list.stdout).secrets).toEqual([
       expect.objectContaining({ name: 'neon.api_key', source: 'keychain', store: 'pass', reference: 'pass://team/neon' }),
     ]);
@@ -73,7 +75,7 @@ describe('pass:// and gopass:// references, resolved by the real programs', () =
     expect(plan.code, plan.stderr).toBe(0);
   }, 180_000);
 
-  it('a missing GPG key is "not signed in" (exit 4), a missing entry is "not found" (exit 3), for pass and gopass', async () => {
+  it('a missing or locked GPG key is "not signed in" (exit 4), a missing entry is "not found" (exit 3), for pass and gopass', async () => {
     const empty = join(dir, 'nokey');
     await mkdir(empty, { recursive: true, mode: 0o700 });
     await writeFile(join(sandbox.cwd, '.env.mcp'), 'ACME_A=pass://team/neon\nACME_B=gopass://team/neon\nACME_C=pass://team/nope\nACME_D=gopass://team/nope\nacme.e=pass://team\n');
@@ -88,8 +90,25 @@ describe('pass:// and gopass:// references, resolved by the real programs', () =
       const result = await sandbox.run(['secret', 'get', name], withStore());
       expect(result.code, `${name}: ${result.stderr}`).toBe(3);
     }
+    // A key with a passphrase and nobody to type it (no terminal, no agent holding it): the same error.
+    const locked = await createPassStore(join(dir, 'l'), { passphrase: 'correct horse' });
+    try {
+      await locked.insert('team/neon', 'locked-value\n');
+      const lockedEnv = { env: { ...locked.env, MCPKEY_STORE_TIMEOUT: '60' } };
+      // pass insert only encrypts (no passphrase needed); drop any agent state so that nothing is unlocked.
+      await locked.close();
+      for (const name of ['acme.a', 'acme.b']) {
+        const result = await sandbox.run(['secret', 'get', name], lockedEnv);
+        expect(result.code, result.stderr).toBe(4);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toMatch(/not available or locked/);
+      }
+    } finally {
+      await locked.close();
+    }
     const check = await sandbox.run(['secret', 'check', 'acme.a', 'acme.b', 'acme.c', '--json'], noKey);
     expect(check.code).toBe(4);
+    expectSchema(JSON.parse(check.stdout), secretCheck);
     const items = JSON.parse(check.stdout).secrets as Array<{ name: string; status: string; error?: { code: string } }>;
     expect(items.map((item) => [item.name, item.status, item.error?.code])).toEqual([
       ['acme.a', 'failed', 'store_not_signed_in'],

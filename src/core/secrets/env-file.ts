@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigError, NotFoundError } from '../errors.js';
 import { decodeUtf8, fileProblem, readBoundedFile } from '../files.js';
 import type { Env } from '../config/paths.js';
+import { parseReference } from '../stores/reference.js';
 
 export const DEFAULT_ENV_FILE = '.env.mcp';
 
@@ -62,6 +63,26 @@ function closesQuote(text: string, quote: string): boolean {
   return false;
 }
 
+const UNQUOTED_REFERENCE = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*([a-z][a-z0-9-]*:\/\/[^\s'"`#]*#\S*)(?:\s+#.*)?\s*$/;
+
+/**
+ * dotenv ends an unquoted value at the first `#`, which would cut `vault://secret/neon#api_key` to
+ * another reference (one that may even resolve, to another value). For an unquoted reference to a
+ * known store, a comment starts only at whitespace before `#`, as in a shell.
+ */
+export function keepReferenceFragments(text: string, values: Map<string, string>): void {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const last = new Map<string, number>();
+  lines.forEach((line, index) => {
+    const key = ASSIGNMENT.exec(line)?.[1];
+    if (key) last.set(key, index);
+  });
+  lines.forEach((line, index) => {
+    const match = UNQUOTED_REFERENCE.exec(line);
+    if (match && last.get(match[1]!) === index && parseReference(match[2]!)) values.set(match[1]!, match[2]!);
+  });
+}
+
 /** 1-based numbers of the lines that are not valid UTF-8. */
 function undecodableLines(bytes: Buffer): number[] {
   const bad: number[] = [];
@@ -92,6 +113,7 @@ export async function loadEnvFile(location: EnvFileLocation): Promise<EnvFile | 
   const text = strict ?? bytes.toString('utf8');
   const { parse } = await import('dotenv');
   const values = new Map(Object.entries(parse(text)));
+  keepReferenceFragments(text, values);
   const warnings = malformedLines(text).map(
     (line) => `${location.path}:${line} is not KEY=VALUE and was ignored`,
   );

@@ -13,12 +13,15 @@ export function keychainTextOf(ref: SecretReference): string {
   return `${KEYCHAIN_REFERENCE_PREFIX}${ref.text}`;
 }
 
-/** A keychain entry's text as a literal value or a reference. */
-export function fromKeychainText(text: string): { value: string } | { reference: SecretReference } {
+/**
+ * A keychain entry's text as a literal value or a reference. A reference this mcpkey cannot read (a
+ * newer one's store) is `unusable`: it is there, listed, and fails where its value is needed, never
+ * used as a value.
+ */
+export function fromKeychainText(text: string): { value: string } | { reference: SecretReference } | { unusable: UsageError } {
   if (!text.startsWith(KEYCHAIN_REFERENCE_PREFIX)) return { value: text };
   const rest = text.slice(KEYCHAIN_REFERENCE_PREFIX.length);
   const reference = parseReference(rest);
-  // Written by a newer mcpkey for a store this one does not know: never used as a value.
-  if (!reference) throw new UsageError(`the keychain holds a reference mcpkey does not understand (${untrusted(rest, 100)})`, 'upgrade mcpkey, or set the secret again with `mcpkey secret set NAME --ref REF`', 'invalid_reference');
-  return { reference };
+  if (reference) return { reference };
+  return { unusable: new UsageError(`the keychain holds a reference mcpkey does not understand (${untrusted(rest, 100)})`, 'upgrade mcpkey, or set the secret again with `mcpkey secret set NAME --ref REF`', 'invalid_reference') };
 }

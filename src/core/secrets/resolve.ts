@@ -29,6 +29,8 @@ export interface LocatedSecret {
   value?: string;
   /** The store reference the secret is (not secret itself). */
   reference?: SecretReference;
+  /** A keychain reference this mcpkey cannot read: the error its use gives. */
+  unusable?: CliError;
   source: SecretSource;
   /** The variable or file key it was found under (not for the keychain). */
   foundAs?: string;
@@ -147,6 +149,7 @@ export class SecretResolver {
 
   /** The value of a located secret: a literal as it is, a reference from its store (once per command). */
   async valueOf(located: LocatedSecret): Promise<FoundSecret> {
+    if (located.unusable) throw located.unusable;
     if (!located.reference) return located as FoundSecret;
     this.session ??= this.sources.stores
       ? Promise.resolve(this.sources.stores)

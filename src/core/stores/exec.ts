@@ -42,8 +42,11 @@ export function runStoreCli(cli: StoreCli, args: string[], ref: SecretReference,
           reject(new StoreError('store_timeout', ref, `${cli.title} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s`, `check that the store is reachable and unlocked, then try again (MCPKEY_STORE_TIMEOUT sets the limit in seconds)`));
         } else if (failure?.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
           reject(new StoreError('store_failed', ref, `${cli.title} printed more than ${MAX_OUTPUT / 1024} KiB`, 'a secret is at most 64 KiB; check the reference'));
+        } else if (failure?.signal) {
+          reject(new StoreError('store_failed', ref, `${cli.command} was stopped by ${failure.signal}`, 'try again'));
         } else if (failure && typeof failure.code !== 'number') {
-          reject(new StoreError('store_failed', ref, `cannot start ${cli.command}: ${failure.code ?? failure.message}`, cli.install));
+          // An errno (EACCES, …); never the error's message, which quotes the command's stderr.
+          reject(new StoreError('store_failed', ref, `cannot start ${cli.command} (${typeof failure.code === 'string' ? failure.code : 'unknown error'})`, cli.install));
         } else {
           resolve({ code: typeof failure?.code === 'number' ? failure.code : 0, stdout, stderr: stderr.toString('utf8') });
         }

@@ -47,7 +47,7 @@ export async function requireReference(text: string): Promise<SecretReference> {
 /**
  * Resolves references for one command: the same reference twice costs one store call, and different
  * ones run in parallel. Values live in this object's memory for the life of the command, no longer;
- * a failure is not kept, so a later use (a long-running gateway) asks the store again.
+ * a failure is not kept, so a later use in a long-running process asks the store again.
  */
 export class StoreSession {
   private readonly values = new Map<string, Promise<string>>();
