@@ -36,8 +36,15 @@ const REFUSAL_HINTS: Record<string, string> = {
   invalid_client: 'check the client ID and its secret or private key',
 };
 
+/** A 401 with `WWW-Authenticate` (client authentication failed) carries its error code in the challenge. */
+function challengeError(error: unknown): unknown {
+  const e = error as { name?: string; cause?: Array<{ parameters?: { error?: string; error_description?: string } }> };
+  const parameters = e.name === 'WWWAuthenticateChallengeError' ? e.cause?.[0]?.parameters : undefined;
+  return parameters?.error ? { name: 'ResponseBodyError', error: parameters.error, error_description: parameters.error_description } : error;
+}
+
 function refused(error: unknown, run: GrantRun, kind: GrantKind): OAuthError {
-  const failure = oauthFailure(error, `the ${kind} grant for ${run.server}`);
+  const failure = oauthFailure(challengeError(error), `the ${kind} grant for ${run.server}`);
   const hint = REFUSAL_HINTS[failure.code];
   return hint ? new OAuthError(failure.message, hint, failure.code) : failure;
 }
