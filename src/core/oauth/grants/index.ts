@@ -43,10 +43,10 @@ function challengeError(error: unknown): unknown {
   return parameters?.error ? { name: 'ResponseBodyError', error: parameters.error, error_description: parameters.error_description } : error;
 }
 
-function refused(error: unknown, run: GrantRun, kind: GrantKind): OAuthError {
-  const failure = oauthFailure(challengeError(error), `the ${kind} grant for ${run.server}`);
-  const hint = REFUSAL_HINTS[failure.code];
-  return hint ? new OAuthError(failure.message, hint, failure.code) : failure;
+function refused(cause: unknown, run: GrantRun, kind: GrantKind): OAuthError {
+  const error = oauthFailure(challengeError(cause), `the ${kind} grant for ${run.server}`);
+  const hint = REFUSAL_HINTS[error.code];
+  return hint ? new OAuthError(error.message, hint, error.code) : error;
 }
 
 /** Runs the grant once at the token endpoint and returns the grant to keep (not stored here). */
