@@ -116,7 +116,7 @@ export async function requestIdJag(idp: IdpClient, target: AssertionTarget, deps
     throw new OAuthError(
       `the identity provider ${idp.name} refused access to ${target.server}: ${failure.message.replace(/^.*?failed: (the server answered )?/, '')}`,
       `ask your administrator to allow ${target.server} at ${idp.name}; if your sign-in is stale, run \`mcpkey idp login ${idp.name}\``,
-      failure.code === 'oauth_failed' ? 'idp_exchange_refused' : failure.code,
+      'idp_exchange_refused',
     );
   }
   if (answer.issued_token_type !== ID_JAG_TYPE || typeof answer.access_token !== 'string' || answer.access_token.split('.').length !== 3) {
