@@ -1,5 +1,6 @@
 import type { Context } from './context.js';
-import { NotFoundError, NotReadyError } from '../core/errors.js';
+import { NotFoundError } from '../core/errors.js';
+import { OAuthError } from '../core/oauth/errors.js';
 import { assertIdpName, idpSecretName, type IdpConfig } from '../core/idp/config.js';
 import type { IdpClient } from '../core/idp/login.js';
 import { IdpSessionStore } from '../core/idp/session.js';
@@ -23,9 +24,8 @@ export async function idpClientOf(ctx: Context, name: string): Promise<IdpClient
   const secretName = idpSecretName(name);
   const found = await (await ctx.resolver()).resolve(secretName);
   if (!found) {
-    throw new NotReadyError(
+    throw new OAuthError(
       `the client secret of identity provider ${name} is not set (${secretName}, or $${mechanicalEnvName(secretName)})`,
-      [`mcpkey secret set ${secretName}`],
       `run \`mcpkey secret set ${secretName}\`, or set ${mechanicalEnvName(secretName)}`,
       'client_secret_missing',
     );

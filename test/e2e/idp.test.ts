@@ -105,7 +105,7 @@ describe('idp login', () => {
   it('without its client secret it stops before the browser, naming the secret and its variable', async () => {
     await addCorp();
     const result = await sandbox.run(['idp', 'login', 'corp'], { env: { BROWSER: BROWSER_DRIVER } });
-    expectOneLine(result, 4, /client secret of identity provider corp is not set \(idp-corp\.oauth_client_secret, or \$IDP_CORP_OAUTH_CLIENT_SECRET\)/);
+    expectOneLine(result, 7, /client secret of identity provider corp is not set \(idp-corp\.oauth_client_secret, or \$IDP_CORP_OAUTH_CLIENT_SECRET\)/);
     expect(result.stderr).toContain('mcpkey secret set idp-corp.oauth_client_secret');
   }, 120_000);
 

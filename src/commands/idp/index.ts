@@ -10,7 +10,7 @@ import { registerRemove } from './remove.js';
 export function registerIdp(program: Command, runtime: Runtime): void {
   const idp = program
     .command('idp')
-    .description('company identity providers for enterprise-managed authorization: add, ls, login, logout, remove')
+    .description('company identity providers for enterprise sign-in: add, ls, login, logout, remove')
     .addHelpText(
       'after',
       examples(
