@@ -6,7 +6,7 @@ import type { OAuthState } from '../../core/auth/classify.js';
 import type { IdpConfig } from '../../core/idp/config.js';
 import type { IdpSession, IdpSessionStore } from '../../core/idp/session.js';
 import { printable } from '../../core/names.js';
-import type { OAuthStore } from '../../core/oauth/store.js';
+import type { OAuthStore, StoredGrant } from '../../core/oauth/store.js';
 import { isKeychainError } from '../../core/secrets/keychain-errors.js';
 
 export interface IdpListItem {
@@ -39,7 +39,7 @@ export async function listIdps(deps: { idps: Record<string, IdpConfig>; sessions
   const now = (deps.now ?? Date.now)();
   const warnings: string[] = [];
   const names = Object.keys(deps.idps).sort();
-  let bound: Array<{ server: string; idp?: unknown }> = [];
+  let bound: StoredGrant[] = [];
   const sessions = new Map<string, IdpSession | undefined>();
   try {
     bound = names.length > 0 ? await deps.grants.grants() : [];
@@ -56,7 +56,7 @@ export async function listIdps(deps: { idps: Record<string, IdpConfig>; sessions
       clientId: config.clientId,
       clientAuth: config.clientAuth,
       session: warnings.length > 0 ? { status: 'unknown' } : sessionStatus(sessions.get(name), now),
-      servers: bound.filter((grant) => grant.idp === name).map((grant) => grant.server).sort(),
+      servers: bound.filter((grant) => grant.grant === 'enterprise' && grant.settings?.idp === name).map((grant) => grant.server).sort(),
     };
   });
   return { idps, warnings };

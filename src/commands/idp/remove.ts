@@ -24,7 +24,7 @@ export async function removeIdp(
     if (config.idps && Object.keys(config.idps).length === 0) delete config.idps;
   });
   const sessionDeleted = await deps.sessions.delete(name);
-  const servers = (await deps.grants.grants()).filter((grant) => (grant as { idp?: unknown }).idp === name).map((grant) => grant.server).sort();
+  const servers = (await deps.grants.grants()).filter((grant) => grant.grant === 'enterprise' && grant.settings?.idp === name).map((grant) => grant.server).sort();
   return {
     idp: name,
     sessionDeleted,
