@@ -12,7 +12,7 @@ import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
 import { ID_JAG_TYPE, ID_TOKEN_TYPE, startCompanyIdp, TOKEN_EXCHANGE, type CompanyIdp } from '../fixtures/company-idp.js';
 import { acceptIdJags, JWT_BEARER, type IdJagGrants } from '../fixtures/id-jag-grant.js';
 import { startMcpServer, type McpResourceServer } from '../fixtures/mcp-server.js';
-import { expireGrant, rewriteGrant } from './grant-helpers.js';
+import { expireGrant } from './grant-helpers.js';
 import { expectOneLine, filesUnder, requireSecretService, runProcess, useSandbox } from './helpers.js';
 import { textOf } from './local-clients.js';
 import { BROWSER_DRIVER, storedGrant } from './oauth-helpers.js';
@@ -84,6 +84,14 @@ async function whoami(name: string): Promise<Record<string, unknown>> {
 
 async function session(): Promise<Record<string, unknown>> {
   return JSON.parse((await sandbox.keychainValue('oauth-idp:corp'))!) as Record<string, unknown>;
+}
+
+/** Makes the stored ID token look expired now (the IdP would still take it; mcpkey must renew it first). Returns the session before. */
+async function expireIdToken(): Promise<Record<string, unknown>> {
+  const before = await session();
+  await runProcess('secret-tool', ['clear', 'service', sandbox.service, 'username', 'oauth-idp:corp'], { env: process.env });
+  await sandbox.storeKeychainValue('oauth-idp:corp', JSON.stringify({ ...before, idTokenExpiresAt: new Date(Date.now() - 1000).toISOString() }));
+  return before;
 }
 
 describe('one IdP sign-in, then every server without a browser', () => {
@@ -159,9 +167,7 @@ describe('renewal without a browser', () => {
     expect((await storedGrant(sandbox, 'wiki'))!.accessToken).not.toBe(expired);
 
     // The ID token itself has run out: the IdP session is renewed first (refresh grant at the IdP), then the exchange.
-    const before = await session();
-    await runProcess('secret-tool', ['clear', 'service', sandbox.service, 'username', 'oauth-idp:corp'], { env: process.env });
-    await sandbox.storeKeychainValue('oauth-idp:corp', JSON.stringify({ ...before, idTokenExpiresAt: new Date(Date.now() - 1000).toISOString() }));
+    const before = await expireIdToken();
     const refreshesBefore = idp.stats().refreshGrants;
     await expireGrant(sandbox, 'wiki', site.as);
     const token = await run(['oauth', 'token', 'wiki']);
@@ -172,6 +178,19 @@ describe('renewal without a browser', () => {
     expect(Date.parse(String(after.idTokenExpiresAt))).toBeGreaterThan(Date.now());
     expect(idp.issued().at(-1)!.claims).toMatchObject({ sub: 'alice', aud: site.as.issuer });
     expect(await browserStarts()).toBe(1);
+  }, 300_000);
+  it('many callers at once across expiry: one exchange per server, and one IdP refresh for all of them', async () => {
+    await signedIn();
+    for (const site of sites) expect((await run(['oauth', 'authorize', site.name, '--grant', 'enterprise', '--idp', 'corp', '--client-id', site.clientId])).code).toBe(0);
+    await expireIdToken();
+    for (const site of sites) await expireGrant(sandbox, site.name, site.as);
+    const [refreshes, exchanges] = [idp.stats().refreshGrants, idp.exchanges()];
+    const results = await Promise.all(sites.flatMap((site) => [1, 2, 3].map(() => run(['oauth', 'token', site.name]))));
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    // Per server, one renewal under its lock; the expired sign-in renewed once under the IdP's lock (a rotated refresh token used twice would end it).
+    expect(idp.exchanges() - exchanges).toBe(2);
+    expect(idp.stats().refreshGrants - refreshes).toBe(1);
+    for (const site of sites) expect(new Set(results.filter((_, index) => sites[Math.floor(index / 3)] === site).map((result) => result.stdout)).size).toBe(1);
   }, 300_000);
 });
 
