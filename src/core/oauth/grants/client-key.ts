@@ -29,9 +29,8 @@ function algorithmOf(key: KeyObject): KeyAlgorithm | string {
   return `a ${key.asymmetricKeyType ?? 'secret'} key (use EC P-256 or RSA)`;
 }
 
-function keyError(server: string, problem: string, code: string): OAuthError {
-  return new OAuthError(`the private key of ${server} (${privateKeyName(server)}) is ${problem}`, `store a PEM private key (ES256 or RS256) with \`mcpkey secret set ${privateKeyName(server)}\` or its variable`, code);
-}
+const keyMessage = (server: string, problem: string) => `the private key of ${server} (${privateKeyName(server)}) is ${problem}`;
+const keyHint = (server: string) => `store a PEM private key (ES256 or RS256) with \`mcpkey secret set ${privateKeyName(server)}\` or its variable`;
 
 /** A PEM private key as a non-extractable signing key, with the algorithm it signs with. Never echoes the key. */
 export async function signingKey(server: string, pem: string, allowed?: readonly string[]): Promise<{ key: webcrypto.CryptoKey; alg: string }> {
@@ -40,12 +39,12 @@ export async function signingKey(server: string, pem: string, allowed?: readonly
     // CI secrets often carry the PEM on one line with literal \n.
     key = createPrivateKey(pem.includes('\n') ? pem : pem.replace(/\\n/g, '\n'));
   } catch {
-    throw keyError(server, 'not a readable PEM private key', 'client_key_unreadable');
+    throw new OAuthError(keyMessage(server, 'not a readable PEM private key'), keyHint(server), 'client_key_unreadable');
   }
   const algorithm = algorithmOf(key);
-  if (typeof algorithm === 'string') throw keyError(server, algorithm, 'unsupported_key_algorithm');
+  if (typeof algorithm === 'string') throw new OAuthError(keyMessage(server, algorithm), keyHint(server), 'unsupported_key_algorithm');
   if (allowed && allowed.length > 0 && !allowed.includes(algorithm.jws)) {
-    throw keyError(server, `signing with ${algorithm.jws}, which the authorization server does not accept (it accepts ${allowed.join(', ')})`, 'unsupported_key_algorithm');
+    throw new OAuthError(keyMessage(server, `signing with ${algorithm.jws}, which the authorization server does not accept (it accepts ${allowed.join(', ')})`), keyHint(server), 'unsupported_key_algorithm');
   }
   const der = key.export({ type: 'pkcs8', format: 'der' });
   const cryptoKey = await webcrypto.subtle.importKey('pkcs8', der, algorithm.import, false, ['sign']);
@@ -62,13 +61,15 @@ export async function clientAuthentication(ctx: GrantContext): Promise<{ method:
   const configured = ctx.settings.clientAuth;
   const key = configured === undefined || configured === 'private_key_jwt' ? await credentials.secret(privateKeyName(server)) : undefined;
   const secret = configured === undefined || configured === 'client_secret_basic' || configured === 'client_secret_post' ? await credentials.secret(clientSecretName(server)) : undefined;
-  const method: ClientAuthMethod = configured ?? (key ? 'private_key_jwt' : secret ? secretAuthMethod(metadata) : 'none');
+  // Client credentials always authenticate the client: without a key, a secret is what is missing.
+  const fallback: ClientAuthMethod = ctx.settings.grant === 'client-credentials' ? secretAuthMethod(metadata) : 'none';
+  const method: ClientAuthMethod = configured ?? (key ? 'private_key_jwt' : secret ? secretAuthMethod(metadata) : fallback);
   const supported = metadata.token_endpoint_auth_methods_supported;
   if (method !== 'none' && supported && !supported.includes(method)) {
     throw new OAuthError(`${metadata.issuer} does not accept ${method} client authentication (it accepts ${supported.join(', ')})`, 'choose another with --client-auth', 'unsupported_client_auth');
   }
   if (method === 'private_key_jwt') {
-    if (!key) throw keyError(server, 'not stored', 'client_key_missing');
+    if (!key) throw new OAuthError(keyMessage(server, 'not stored'), keyHint(server), 'client_key_missing');
     const lib = await openidClient();
     const signing = await signingKey(server, key, metadata.token_endpoint_auth_signing_alg_values_supported as string[] | undefined);
     // oauth4webapi's assertion: iss = sub = client id, aud = the issuer, exp 60 s, fresh jti.

@@ -38,12 +38,19 @@ const REFUSAL_HINTS: Record<string, string> = {
   invalid_client: 'check the client ID and its secret or private key',
 };
 
-function refused(error: unknown, run: GrantRun, kind: GrantKind): CliError {
+/** A 401 with `WWW-Authenticate` (client authentication failed) carries its error code in the challenge. */
+function challengeError(error: unknown): unknown {
+  const e = error as { name?: string; cause?: Array<{ parameters?: { error?: string; error_description?: string } }> };
+  const parameters = e.name === 'WWWAuthenticateChallengeError' ? e.cause?.[0]?.parameters : undefined;
+  return parameters?.error ? { name: 'ResponseBodyError', error: parameters.error, error_description: parameters.error_description } : error;
+}
+
+function refused(cause: unknown, run: GrantRun, kind: GrantKind): CliError {
   // A local problem (an option, an unknown IdP, a missing sign-in) keeps its own code and exit code.
-  if (error instanceof CliError && !(error instanceof OAuthError)) return error;
-  const failure = oauthFailure(error, `the ${kind} grant for ${run.server}`);
-  const hint = REFUSAL_HINTS[failure.code];
-  return hint ? new OAuthError(failure.message, hint, failure.code) : failure;
+  if (cause instanceof CliError && !(cause instanceof OAuthError)) return cause;
+  const error = oauthFailure(challengeError(cause), `the ${kind} grant for ${run.server}`);
+  const hint = REFUSAL_HINTS[error.code];
+  return hint ? new OAuthError(error.message, hint, error.code) : error;
 }
 
 /** Runs the grant once at the token endpoint and returns the grant to keep (not stored here). */
