@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
 import { ID_JAG_TYPE, ID_TOKEN_TYPE, startCompanyIdp, TOKEN_EXCHANGE, type CompanyIdp } from '../fixtures/company-idp.js';
-import { acceptIdJags, JWT_BEARER, type IdJagGrants } from '../fixtures/id-jag-grant.js';
+import { idJagGrant, JWT_BEARER, type IdJagGrant } from '../fixtures/id-jag-grant.js';
 import { startMcpServer, type McpResourceServer } from '../fixtures/mcp-server.js';
 import { expireGrant } from './grant-helpers.js';
 import { expectOneLine, filesUnder, requireSecretService, runProcess, useSandbox } from './helpers.js';
@@ -24,7 +24,7 @@ interface Site {
   clientId: string;
   clientSecret: string;
   as: AuthServer;
-  grants: IdJagGrants;
+  grants: IdJagGrant;
   mcp: McpResourceServer;
 }
 
@@ -38,11 +38,12 @@ beforeAll(async () => {
   for (const name of ['wiki', 'tickets']) {
     const clientId = `mcpkey-at-${name}`;
     const clientSecret = `${name}-client-secret-0123456789`;
+    const grants = idJagGrant({ idpIssuer: idp.issuer, jwksUri: idp.endpoints.jwks });
     const as = await startAuthServer({
       accessTokenTtl: 3600,
       clients: [{ client_id: clientId, client_secret: clientSecret, token_endpoint_auth_method: 'client_secret_basic', grant_types: [JWT_BEARER], redirect_uris: [], response_types: [] }],
+      extend: grants.extend,
     });
-    const grants = acceptIdJags(as, { idpIssuer: idp.issuer, jwksUri: idp.endpoints.jwks });
     clientIds.set(as.issuer, clientId);
     sites.push({ name, clientId, clientSecret, as, grants, mcp: await startMcpServer({ authServerIssuer: as.issuer }) });
   }
