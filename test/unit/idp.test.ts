@@ -48,3 +48,12 @@ describe('ID tokens handed in on stdin', () => {
     expect(session.idTokenExpiresAt).toBeUndefined();
   });
 });
+
+describe('enterprise grant settings', () => {
+  it('need the IdP that issues the assertions', async () => {
+    const { grantSettingsProblem } = await import('../../src/core/oauth/grants/settings.js');
+    expect(grantSettingsProblem({ grant: 'enterprise' })).toMatch(/needs the IdP/);
+    expect(grantSettingsProblem({ grant: 'enterprise', idp: 'corp' })).toBeUndefined();
+    expect(grantSettingsProblem({ grant: 'client-credentials', idp: 'corp' })).toMatch(/enterprise grant only/);
+  });
+});
