@@ -112,10 +112,13 @@ describe('idp login', () => {
   it('--id-token-stdin keeps an ID token of this provider for this client, and refuses others', async () => {
     await addCorp();
     expect((await sandbox.run(['idp', 'login', 'corp'], { env: browserEnv(), timeoutMs: 180_000 })).code).toBe(0);
-    const idToken = String((await session())!.idToken);
-    const out = await sandbox.run(['idp', 'logout', 'corp', '--json']);
-    expect(JSON.parse(out.stdout)).toEqual({ idp: 'corp', signedOut: true });
+    const { idToken, refreshToken } = (await session()) as { idToken: string; refreshToken: string };
+    expect((await idp.introspect(refreshToken)).active).toBe(true);
+    const out = await sandbox.run(['idp', 'logout', 'corp', '--json'], { env: SECRET_ENV() });
+    expect(JSON.parse(out.stdout)).toEqual({ idp: 'corp', signedOut: true, refreshToken: 'revoked', warnings: [] });
     expect(await session()).toBeUndefined();
+    // Ended at the provider too, not only forgotten here.
+    expect((await idp.introspect(refreshToken)).active).toBe(false);
 
     const piped = await sandbox.run(['idp', 'login', 'corp', '--id-token-stdin', '--json'], { input: `${idToken}\n`, env: SECRET_ENV() });
     expect(piped.code, piped.stderr).toBe(0);

@@ -105,3 +105,20 @@ export function sessionFromIdToken(idp: IdpClient, idToken: string, now: number)
   if (typeof claims.exp === 'number' && claims.exp * 1000 <= now) throw refuse('it has expired');
   return sessionFrom(idp.name, idp.config, { idToken }, 'stdin', now);
 }
+
+/**
+ * RFC 7009 revocation of the sign-in's refresh token at the provider, so a logout ends it there too.
+ * Best effort: `unsupported` without a revocation endpoint, `failed` (with the reason) when the
+ * provider cannot be reached or refuses; the local sign-in is forgotten either way.
+ */
+export async function revokeSession(idp: IdpClient, session: IdpSession, fetchImpl?: Fetch): Promise<{ refreshToken: 'revoked' | 'failed' | 'unsupported'; error?: string }> {
+  try {
+    const metadata = await idpMetadata(idp, fetchImpl);
+    if (!metadata.revocation_endpoint) return { refreshToken: 'unsupported' };
+    const lib = await openidClient();
+    await lib.tokenRevocation(await idpConfiguration(idp, metadata), session.refreshToken!, { token_type_hint: 'refresh_token' });
+    return { refreshToken: 'revoked' };
+  } catch (error) {
+    return { refreshToken: 'failed', error: oauthFailure(error, `revocation at ${idp.name}`).message };
+  }
+}
