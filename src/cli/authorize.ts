@@ -99,7 +99,7 @@ export function summarize(result: AuthorizeResult): AuthorizeSummary {
 }
 
 /** Lets someone on SSH paste the address the browser ended on, when it cannot reach our loopback port. */
-function pasteReader(runtime: Runtime): PasteReader {
+export function pasteReader(runtime: Runtime): PasteReader {
   const rl = createInterface({ input: runtime.stdin, output: runtime.stderr as NodeJS.WritableStream, terminal: false });
   const line = new Promise<string>((resolve) => rl.once('line', resolve));
   return { line, close: () => rl.close() };

@@ -6,5 +6,9 @@ export function grantCredentials(ctx: Context): Credentials {
   return {
     env: ctx.runtime.env,
     secret: async (name) => (await (await ctx.resolver()).resolve(name))?.value,
+    idp: async (name) => {
+      const { idpClientOf, idpDeps } = await import('./idp.js');
+      return { client: await idpClientOf(ctx, name), deps: idpDeps(ctx) };
+    },
   };
 }

@@ -13,6 +13,7 @@ const NOUNS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['server', async () => (await import('../commands/server/index.js')).registerServer],
   ['secret', async () => (await import('../commands/secret/index.js')).registerSecret],
   ['oauth', async () => (await import('../commands/oauth/index.js')).registerOAuth],
+  ['idp', async () => (await import('../commands/idp/index.js')).registerIdp],
   ['client', async () => (await import('../commands/client/index.js')).registerClient],
   ['project', async () => (await import('../commands/project/index.js')).registerProject],
   ['run', async () => (await import('../commands/run/index.js')).registerRun],

@@ -9,6 +9,7 @@ import { decodeUtf8, fileProblem, readBoundedFile } from '../files.js';
 import { parseJsonText } from '../json-text.js';
 import { withLock } from '../lock.js';
 import { isValidServerName } from '../names.js';
+import { parseIdps, type IdpConfig } from '../idp/config.js';
 import { untrusted } from '../text.js';
 
 /** What mcpkey keeps on disk. Never a secret: those live in the keychain. */
@@ -20,6 +21,8 @@ export interface ConfigData {
   servers: Record<string, CatalogEntry>;
   /** Where mcpkey's OAuth Client ID Metadata Document is published, if anywhere (MCPKEY_CLIENT_METADATA_URL overrides). */
   clientMetadataUrl?: string;
+  /** Company identity providers for enterprise-managed authorization (`mcpkey idp add`). */
+  idps?: Record<string, IdpConfig>;
 }
 
 /**
@@ -67,11 +70,14 @@ export function parseConfig(text: string, file: string): ConfigData {
     entries[name] = entry as CatalogEntry;
   }
   if (data.clientMetadataUrl !== undefined && typeof data.clientMetadataUrl !== 'string') throw invalid(file, '"clientMetadataUrl" must be a string');
+  const idps = parseIdps(data.idps);
+  if (idps.problem) throw invalid(file, idps.problem);
   return {
     version: 1,
     enabled: [...new Set(enabled as string[])],
     servers: entries,
     ...(typeof data.clientMetadataUrl === 'string' ? { clientMetadataUrl: data.clientMetadataUrl } : {}),
+    ...(idps.idps && Object.keys(idps.idps).length > 0 ? { idps: idps.idps } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { GrantKind, GrantSettings } from '../../catalog/types.js';
+import { CliError } from '../../errors.js';
 import { OAuthError } from '../errors.js';
 import { grantFromTokens } from '../grant.js';
 import type { AuthServerMetadata } from '../metadata.js';
@@ -14,6 +15,7 @@ export { isMachineGrant } from './settings.js';
 const GRANTS: Partial<Record<GrantKind, () => Promise<Grant>>> = {
   'client-credentials': async () => (await import('./client-credentials.js')).clientCredentials,
   'jwt-bearer': async () => (await import('./jwt-bearer.js')).jwtBearer,
+  enterprise: async () => (await import('./enterprise.js')).enterprise,
 };
 
 /** What one run of a grant without a person needs: the same for the first run and every renewal. */
@@ -43,7 +45,9 @@ function challengeError(error: unknown): unknown {
   return parameters?.error ? { name: 'ResponseBodyError', error: parameters.error, error_description: parameters.error_description } : error;
 }
 
-function refused(cause: unknown, run: GrantRun, kind: GrantKind): OAuthError {
+function refused(cause: unknown, run: GrantRun, kind: GrantKind): CliError {
+  // A local problem (an option, an unknown IdP, a missing sign-in) keeps its own code and exit code.
+  if (cause instanceof CliError && !(cause instanceof OAuthError)) return cause;
   const error = oauthFailure(challengeError(cause), `the ${kind} grant for ${run.server}`);
   const hint = REFUSAL_HINTS[error.code];
   return hint ? new OAuthError(error.message, hint, error.code) : error;

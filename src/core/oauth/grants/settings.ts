@@ -31,6 +31,7 @@ export function grantSettingsProblem(value: Record<string, unknown>): string | u
   if (assertion !== undefined && kind !== 'jwt-bearer') return 'an assertion source applies to the jwt-bearer grant only';
   if (kind === 'jwt-bearer' && assertion === undefined) return 'the jwt-bearer grant needs an assertion source (a file, a variable or GitHub OIDC)';
   if (idp !== undefined && kind !== 'enterprise') return 'an IdP applies to the enterprise grant only';
+  if (kind === 'enterprise' && idp === undefined) return 'the enterprise grant needs the IdP that issues its assertions (--idp NAME, see mcpkey idp ls)';
   if (kind === 'client-credentials' && clientAuth === 'none') return 'the client-credentials grant needs client authentication (a secret or a private key), not "none"';
   if (clientAuth === 'private_key_jwt' && !isMachineGrant(kind)) return 'private_key_jwt applies to the client-credentials, jwt-bearer and enterprise grants';
   return undefined;

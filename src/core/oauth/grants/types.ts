@@ -2,6 +2,8 @@ import type { ClientAuthMethod, GrantSettings } from '../../catalog/types.js';
 import type { Env } from '../../config/paths.js';
 import type { grantFromTokens } from '../grant.js';
 import type { AuthServerMetadata, Fetch } from '../metadata.js';
+import type { IdpDeps } from '../../idp/exchange.js';
+import type { IdpClient } from '../../idp/login.js';
 
 /**
  * Credential material for grants without a person: secrets through the chain (process environment,
@@ -12,6 +14,8 @@ export interface Credentials {
   secret(name: string): Promise<string | undefined>;
   env: Env;
   fetch?: Fetch;
+  /** The enterprise grant's identity provider (`mcpkey idp add`): its client and its sign-in. */
+  idp?(name: string): Promise<{ client: IdpClient; deps: IdpDeps }>;
 }
 
 /** Everything one run of a grant needs; the same for the first run and every renewal. */
