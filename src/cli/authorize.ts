@@ -22,6 +22,8 @@ export interface AuthorizeOptions {
   browser?: boolean;
   device?: boolean;
   resource?: boolean;
+  /** --dpop / --no-dpop; absent: the entry's setting, else what the servers support. */
+  dpop?: boolean;
 }
 
 export interface AuthorizeSummary {
@@ -31,6 +33,8 @@ export interface AuthorizeSummary {
   scopes: string[];
   expiresAt?: string;
   refreshable: boolean;
+  /** `DPoP` when the token is bound to a key (RFC 9449). */
+  tokenType: string;
 }
 
 /** The entry must be a remote server that authorizes with OAuth. */
@@ -71,7 +75,12 @@ export function buildRequest(entry: ResolvedEntry & { transport: { url: string }
     device: options.device === true,
     resourceIndicator: options.resource !== false,
     ...(extra.clientMetadataUrl ? { clientMetadataUrl: extra.clientMetadataUrl } : {}),
+    ...dpopSetting(options.dpop ?? (entry.oauth ? entry.oauth.dpop : undefined)),
   };
+}
+
+function dpopSetting(value: unknown): { dpop?: boolean } {
+  return typeof value === 'boolean' ? { dpop: value } : {};
 }
 
 export function summarize(result: AuthorizeResult): AuthorizeSummary {
@@ -83,6 +92,7 @@ export function summarize(result: AuthorizeResult): AuthorizeSummary {
     scopes: grant.scope?.split(' ').filter(Boolean) ?? [],
     ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
     refreshable: grant.refreshToken !== undefined,
+    tokenType: grant.tokenType,
   };
 }
 
@@ -132,5 +142,6 @@ export function printAuthorize(summary: AuthorizeSummary, printer: Printer): voi
   const expiry = summary.expiresAt ? `, token valid until ${summary.expiresAt}` : '';
   // The issuer and scopes are the authorization server's words: escaped, whatever the printer keeps.
   const scopes = summary.scopes.length ? ` (${printable(summary.scopes.join(' '), 500)})` : '';
-  printer.success(`Authorized ${summary.server} at ${printable(summary.issuer, 500)}${scopes}${expiry}`);
+  const bound = summary.tokenType === 'DPoP' ? ', bound to a DPoP key' : '';
+  printer.success(`Authorized ${summary.server} at ${printable(summary.issuer, 500)}${scopes}${expiry}${bound}`);
 }

@@ -18,6 +18,8 @@ export function registerAuthorize(parent: Command, runtime: Runtime): void {
     .option('--no-browser', 'only print the URL; do not open a browser')
     .option('--device', 'use the device flow: enter a code on another device')
     .option('--no-resource', 'omit the RFC 8707 resource parameter (for servers that reject it)')
+    .option('--dpop', 'bind the tokens to a key made for this grant (DPoP, RFC 9449); default: when both servers support it')
+    .option('--no-dpop', 'plain Bearer tokens, even where DPoP is offered')
     .addHelpText(
       'after',
       examples(

@@ -20,6 +20,8 @@ export interface AddOptions {
   description?: string;
   clientId?: string;
   scope?: string;
+  /** --dpop / --no-dpop: remembered as `oauth.dpop` (RFC 9449 sender-constrained tokens). */
+  dpop?: boolean;
   /** false with --no-auth: a remote server that needs no authorization. */
   auth?: boolean;
   force?: boolean;
@@ -145,16 +147,17 @@ export function buildEntry(name: string, command: string[], options: AddOptions)
     }
     transport = { type: 'remote', url: parseRemoteUrl(options.url), transport: kind, ...(Object.keys(headers).length ? { headers } : {}) };
     if (options.auth === false) {
-      if (options.clientId || options.scope) throw new UsageError('--no-auth cannot be combined with --client-id or --scope', 'drop one of them', 'invalid_option');
+      if (options.clientId || options.scope || options.dpop !== undefined) throw new UsageError('--no-auth cannot be combined with --client-id, --scope or --dpop', 'drop one of them', 'invalid_option');
       oauth = false;
-    } else if (options.clientId || options.scope) {
+    } else if (options.clientId || options.scope || options.dpop !== undefined) {
       oauth = {
         ...(options.clientId ? { clientId: options.clientId } : {}),
         ...(options.scope ? { scopes: options.scope.split(/[\s,]+/).filter(Boolean) } : {}),
+        ...(options.dpop !== undefined ? { dpop: options.dpop } : {}),
       };
     }
   } else {
-    for (const flag of ['clientId', 'scope', 'header', 'transport'] as const) {
+    for (const flag of ['clientId', 'scope', 'header', 'transport', 'dpop'] as const) {
       if (options[flag] !== undefined && !(Array.isArray(options[flag]) && options[flag].length === 0)) {
         throw new UsageError(`--${flag === 'clientId' ? 'client-id' : flag} applies to remote servers only`, 'use --url for a remote server', 'invalid_option');
       }
@@ -221,6 +224,8 @@ export function registerAdd(parent: Command, runtime: Runtime): void {
     .option('--client-id <id>', 'a pre-registered OAuth client ID')
     .option('--scope <scopes>', 'OAuth scopes to request')
     .option('--no-auth', 'the remote server needs no authorization')
+    .option('--dpop', 'always bind its OAuth tokens to a key (DPoP, RFC 9449); default: when both servers support it')
+    .option('--no-dpop', 'never use DPoP for it, even where offered')
     .option('--title <title>', 'display name')
     .option('--description <text>', 'what the server does')
     .option('--force', 'replace an existing entry, including a built-in one')

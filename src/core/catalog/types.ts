@@ -41,6 +41,8 @@ export interface OAuthSpec {
   authorizationServer?: string;
   /** Why the entry needs a pre-registered client, and where to create one. */
   note?: string;
+  /** Sender-constrained tokens (RFC 9449): true always, false never; absent, when both servers support them. */
+  dpop?: boolean;
 }
 
 /** What the machine must offer for the entry's server to run, beyond its launcher. */

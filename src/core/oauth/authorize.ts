@@ -5,6 +5,7 @@ import { issuerChangeNotice, preRegisteredFor } from './binding.js';
 import { authorizationResponse, type PasteReader } from './callback.js';
 import { chooseClient, type ClientIdentity } from './clients.js';
 import { discover, type DiscoveryResult, type Fetch } from './discovery.js';
+import { chooseAlgorithm, dpopHandle, dpopWanted, newDPoPKey } from './dpop.js';
 import { OAuthError } from './errors.js';
 import { chooseScope, grantFromTokens } from './grant.js';
 import { recordIssuer, responseIssuerProblem } from './issuer.js';
@@ -29,6 +30,8 @@ export interface AuthorizeRequest {
   /** RFC 8707 `resource` in the requests; off for servers that reject it. */
   resourceIndicator: boolean;
   clientMetadataUrl?: string;
+  /** `--dpop` / `--no-dpop` (else the entry's setting): bind the tokens to a key (RFC 9449). Absent: decided by discovery. */
+  dpop?: boolean;
 }
 
 export type { PasteReader } from './callback.js';
@@ -64,6 +67,10 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
   const previous = await deps.store.grant(request.server);
   const moved = issuerChangeNotice(request.server, previous, metadata.issuer);
   if (moved) deps.notify(moved);
+  // A new key for every grant; its proofs go with the token request (and later refreshes).
+  const dpopKey = dpopWanted(request.dpop, discovery, previous) ? await newDPoPKey(chooseAlgorithm(metadata)) : undefined;
+  const dpop = dpopKey ? await dpopHandle(dpopKey) : undefined;
+  const dpopOption = dpop ? { DPoP: dpop.handle } : {};
   const preRegistered = await preRegisteredFor(
     {
       server: request.server,
@@ -101,7 +108,11 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       ...(scope ? { requestedScope: scope } : {}),
       now: now(),
       noResourceIndicator: !request.resourceIndicator,
+      ...(dpopKey ? { dpop: dpopKey } : {}),
     });
+    if (request.dpop === true && !grant.dpop) {
+      throw new OAuthError(`${metadata.issuer} issued a Bearer token although DPoP was asked for`, `authorize without --dpop, or check that the provider binds tokens for this client`, 'dpop_not_bound');
+    }
     await deps.store.saveGrant(grant);
     return { grant, discovery, client };
   };
@@ -117,7 +128,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       const started = await lib.initiateDeviceAuthorization(config, { ...(scope ? { scope } : {}), ...resourceParams });
       deps.notify(`To authorize ${request.server}, open ${started.verification_uri} and enter the code ${started.user_code}`);
       if (request.openBrowser) await deps.browser(started.verification_uri_complete ?? started.verification_uri);
-      const tokens = await lib.pollDeviceAuthorizationGrant(config, started, resourceParams, { signal: AbortSignal.timeout(request.timeoutMs) });
+      const tokens = await lib.pollDeviceAuthorizationGrant(config, started, resourceParams, { signal: AbortSignal.timeout(request.timeoutMs), ...dpopOption });
       return await keep(tokens, client);
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw new OAuthError(`no authorization within ${Math.round(request.timeoutMs / 1000)} s`, 'run the command again and enter the code sooner, or raise --timeout', 'timeout');
@@ -156,6 +167,8 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       state,
       ...(scope ? { scope } : {}),
       ...resourceParams,
+      // RFC 9449 §10: the code can be redeemed only with this key.
+      ...(dpop ? { dpop_jkt: await dpop.thumbprint } : {}),
     });
     deps.notify(`Open this URL to authorize ${request.server}:\n\n  ${authorizationUrl.href}\n`);
     if (request.openBrowser && !(await deps.browser(authorizationUrl.href))) deps.notify('Could not open a browser; open the URL above yourself.');
@@ -164,7 +177,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
     let tokens;
     try {
       // openid-client repeats the state and iss checks against the same recorded issuer (metadata.issuer).
-      tokens = await lib.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: verifier, expectedState: state }, resourceParams);
+      tokens = await lib.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: verifier, expectedState: state }, resourceParams, dpopOption);
     } catch (failure) {
       const mapped = oauthFailure(failure, 'the token request');
       if (mapped.code === 'invalid_client' && client.kind === 'dynamic') {
