@@ -215,6 +215,26 @@ describe('server nonces', () => {
   }, 300_000);
 });
 
+describe('device flow and revocation', () => {
+  it('the device flow polls with proofs (and the token endpoint nonce); oauth revoke ends the bound grant', async () => {
+    expect((await sandbox.run(['server', 'add', 'dpd', '--url', rsNonce.url])).code).toBe(0);
+    const result = await sandbox.run(['oauth', 'authorize', 'dpd', '--device'], { env: browserEnv(), timeoutMs: 180_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const grant = await grantOf('dpd');
+    expect(grant.tokenType).toBe('DPoP');
+    const polls = tokenRequests(asNonce, 'urn:ietf:params:oauth:grant-type:device_code');
+    expect(polls.at(-1)!.status).toBe(200);
+    for (const poll of polls) expect(headerOf(poll.dpop).jwk.x).toBe(grant.dpop!.jwk.x);
+    expect((await sandbox.run(['tools', 'call', 'dpd', 'echo', '--arg', 'text=device'])).stdout).toBe('device\n');
+
+    // Exit 0 only when the authorization server confirmed both revocations.
+    const revoked = await sandbox.run(['oauth', 'revoke', 'dpd']);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(await asNonce.introspect(grant.accessToken)).toMatchObject({ active: false });
+    expect(await sandbox.keychainValue('oauth:dpd')).toBeUndefined();
+  }, 300_000);
+});
+
 describe('when DPoP is used', () => {
   it('not for an MCP server that challenges only with Bearer, although its authorization server offers DPoP', async () => {
     const metadata = (await (await fetch(as.metadataUrl)).json()) as Record<string, unknown>;
