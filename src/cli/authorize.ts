@@ -8,26 +8,28 @@ import { usesOAuth } from '../core/auth/classify.js';
 import { findEntry } from '../core/catalog/index.js';
 import type { ResolvedEntry } from '../core/catalog/types.js';
 import { UsageError } from '../core/errors.js';
-import { assertServerName, printable } from '../core/names.js';
+import { assertServerName, mechanicalEnvName, printable } from '../core/names.js';
 import type { AuthorizeDeps, AuthorizeRequest, AuthorizeResult, PasteReader } from '../core/oauth/authorize.js';
 import type { TokenAuthMethod } from '../core/oauth/store.js';
+import type { GrantKind, GrantSettings } from '../core/catalog/types.js';
+import { isMachineGrant, settingsOf } from '../core/oauth/grants/settings.js';
+import { grantCredentials } from './credentials.js';
+import { grantSettingsFrom, hasGrantOptions, type GrantOptions } from './grant-options.js';
 
-export interface AuthorizeOptions {
+export interface AuthorizeOptions extends GrantOptions {
   scope?: string;
   clientId?: string;
   clientSecretStdin?: boolean;
-  clientAuth?: TokenAuthMethod;
   port?: string;
   timeout?: string;
   browser?: boolean;
   device?: boolean;
   resource?: boolean;
-  /** --dpop / --no-dpop; absent: the entry's setting, else what the servers support. */
-  dpop?: boolean;
 }
 
 export interface AuthorizeSummary {
   server: string;
+  grant: GrantKind;
   issuer: string;
   clientKind: string;
   scopes: string[];
@@ -58,7 +60,12 @@ function parseNumber(value: string | undefined, flag: string, min: number, max: 
   return number;
 }
 
-export function buildRequest(entry: ResolvedEntry & { transport: { url: string } }, options: AuthorizeOptions, extra: { clientSecret?: string; clientMetadataUrl?: string }): AuthorizeRequest {
+export function buildRequest(
+  entry: ResolvedEntry & { transport: { url: string } },
+  options: AuthorizeOptions,
+  extra: { clientSecret?: string; clientMetadataUrl?: string; settings?: GrantSettings },
+): AuthorizeRequest {
+  const settings = extra.settings ?? {};
   const port = parseNumber(options.port, '--port', 1024, 65535);
   const timeout = parseNumber(options.timeout, '--timeout', 1, 3600) ?? 300;
   return {
@@ -68,25 +75,23 @@ export function buildRequest(entry: ResolvedEntry & { transport: { url: string }
     ...(options.scope ? { scope: options.scope } : {}),
     ...(options.clientId ? { clientId: options.clientId } : {}),
     ...(extra.clientSecret ? { clientSecret: extra.clientSecret } : {}),
-    ...(options.clientAuth ? { clientAuthMethod: options.clientAuth } : {}),
+    // Grants without a person keep their client authentication in the settings; the browser flow takes a secret method.
+    ...(options.clientAuth && !isMachineGrant(settings.grant) ? { clientAuthMethod: options.clientAuth as TokenAuthMethod } : {}),
     ...(port !== undefined ? { port } : {}),
     timeoutMs: timeout * 1000,
     openBrowser: options.browser !== false,
     device: options.device === true,
     resourceIndicator: options.resource !== false,
     ...(extra.clientMetadataUrl ? { clientMetadataUrl: extra.clientMetadataUrl } : {}),
-    ...dpopSetting(options.dpop ?? (entry.oauth ? entry.oauth.dpop : undefined)),
+    ...(Object.keys(settings).length ? { settings } : {}),
   };
-}
-
-function dpopSetting(value: unknown): { dpop?: boolean } {
-  return typeof value === 'boolean' ? { dpop: value } : {};
 }
 
 export function summarize(result: AuthorizeResult): AuthorizeSummary {
   const { grant } = result;
   return {
     server: grant.server,
+    grant: grant.grant ?? 'authorization-code',
     issuer: grant.issuer,
     clientKind: grant.client,
     scopes: grant.scope?.split(' ').filter(Boolean) ?? [],
@@ -106,6 +111,15 @@ function pasteReader(runtime: Runtime): PasteReader {
 /** The authorization flow with the CLI's real dependencies; `oauth authorize`, `server enable`, `tools` and `run` share it. */
 export async function runAuthorize(ctx: Context, name: string, options: AuthorizeOptions): Promise<AuthorizeSummary> {
   const entry = oauthEntry(await ctx.catalog(), name);
+  const base = entry.oauth ? settingsOf(entry.oauth) : {};
+  const settings = hasGrantOptions(options) ? grantSettingsFrom(options, ctx.runtime.cwd, base) : base;
+  if (options.clientSecretStdin && isMachineGrant(settings.grant)) {
+    throw new UsageError(
+      `the ${settings.grant} grant reads its client secret from the secret chain, not stdin`,
+      `store it once: mcpkey secret set ${entry.name}.oauth_client_secret (or set ${mechanicalEnvName(`${entry.name}.oauth_client_secret`)})`,
+      'invalid_option',
+    );
+  }
   if (options.clientSecretStdin && !options.clientId && !(entry.oauth && entry.oauth.clientId)) {
     throw new UsageError('--client-secret-stdin needs a client ID', `pass --client-id too`, 'invalid_option');
   }
@@ -126,13 +140,14 @@ export async function runAuthorize(ctx: Context, name: string, options: Authoriz
     if (problem) throw refuse(problem);
   }
   const clientMetadataUrl = ctx.runtime.env.MCPKEY_CLIENT_METADATA_URL || (await ctx.config()).clientMetadataUrl;
-  const request = buildRequest(entry, options, { ...(clientSecret ? { clientSecret } : {}), ...(clientMetadataUrl ? { clientMetadataUrl } : {}) });
+  const request = buildRequest(entry, options, { ...(clientSecret ? { clientSecret } : {}), ...(clientMetadataUrl ? { clientMetadataUrl } : {}), settings });
   const [{ authorize }, { openBrowser }] = await Promise.all([import('../core/oauth/authorize.js'), import('../core/oauth/browser.js')]);
   const deps: AuthorizeDeps = {
     store: ctx.grants,
     env: ctx.runtime.env,
     notify: (message) => ctx.printer.note(message),
     browser: (url) => openBrowser(url, ctx.runtime.env),
+    credentials: grantCredentials(ctx),
     ...(ctx.interactive && !options.clientSecretStdin ? { paste: () => pasteReader(ctx.runtime) } : {}),
   };
   return summarize(await authorize(request, deps));
@@ -142,6 +157,7 @@ export function printAuthorize(summary: AuthorizeSummary, printer: Printer): voi
   const expiry = summary.expiresAt ? `, token valid until ${summary.expiresAt}` : '';
   // The issuer and scopes are the authorization server's words: escaped, whatever the printer keeps.
   const scopes = summary.scopes.length ? ` (${printable(summary.scopes.join(' '), 500)})` : '';
+  const grant = summary.grant === 'authorization-code' ? '' : ` with the ${summary.grant} grant`;
   const bound = summary.tokenType === 'DPoP' ? ', bound to a DPoP key' : '';
-  printer.success(`Authorized ${summary.server} at ${printable(summary.issuer, 500)}${scopes}${expiry}${bound}`);
+  printer.success(`Authorized ${summary.server}${grant} at ${printable(summary.issuer, 500)}${scopes}${expiry}${bound}`);
 }

@@ -8,6 +8,7 @@ import type { ConnectOptions } from '../core/run/connect.js';
 import type { ElicitationPolicy, ElicitMode } from '../core/protocol/elicitation.js';
 import type { Context } from './context.js';
 import { version } from '../core/version.js';
+import { grantCredentials } from './credentials.js';
 
 /** The options every command that talks MCP takes. */
 export interface SessionOptions {
@@ -30,6 +31,7 @@ export function oauthFetchOptions(ctx: Context, name: string, options: { browser
   return {
     store: ctx.grants,
     lockDir: ctx.stateDir,
+    credentials: grantCredentials(ctx),
     log: (message) => ctx.printer.note(`mcpkey: ${message}`),
     stepUp: async (scope, reason) => {
       const { authorizationNeeded } = await import('../core/oauth/step-up.js');
@@ -120,13 +122,16 @@ export function startingNote(entry: ResolvedEntry): string | undefined {
 }
 
 /** A connected session with the entry: secrets resolved, OAuth grant checked (or obtained with --authorize). */
-export async function openSession(ctx: Context, name: string, options: SessionOptions): Promise<{ entry: ResolvedEntry; connection: McpConnection }> {
-  const entry = findEntry(await ctx.catalog(), assertServerName(name));
-  const [{ resolveEntrySecrets }, { connectEntry }, { usesOAuth }] = await Promise.all([
+export async function openSession(outer: Context, name: string, options: SessionOptions): Promise<{ entry: ResolvedEntry; connection: McpConnection }> {
+  const entry = findEntry(await outer.catalog(), assertServerName(name));
+  const [{ resolveEntrySecrets }, { connectEntry }, { usesOAuth }, { withMachineGrant }] = await Promise.all([
     import('../core/run/launch.js'),
     import('../core/run/connect.js'),
     import('../core/auth/classify.js'),
+    import('./machine-grant.js'),
   ]);
+  // A grant without a person is obtained here when missing, even without a keychain.
+  const ctx = await withMachineGrant(outer, entry);
   const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
   if (usesOAuth(entry) && (await ctx.grants.grant(entry.name)) === undefined) {
     if (!options.authorize) {

@@ -103,7 +103,7 @@ describe('every read command --json matches docs/json.md', () => {
     const list = await json(['oauth', 'ls', '--json']);
     expectSchema(list, oauthList);
     const linear = (list as { servers: Array<{ name: string }> }).servers.find((server) => server.name === 'linear');
-    expect(linear).toMatchObject({ status: 'authorized', client: 'dynamic', scopes: ['read', 'write'] });
+    expect(linear).toMatchObject({ status: 'authorized', grant: 'authorization-code', client: 'dynamic', scopes: ['read', 'write'] });
     const token = await json(['oauth', 'token', 'linear', '--json']);
     expectSchema(token, oauthToken);
     expect(token).toEqual({ Authorization: 'Bearer at-json-schema' });

@@ -142,6 +142,7 @@ export const oauthList = object({
       {
         name: string,
         status: { type: 'string', enum: [...oauthState, 'unknown'] },
+        grant: { type: 'string', enum: ['authorization-code', 'client-credentials', 'jwt-bearer', 'enterprise'] },
         issuer: string,
         expiresAt: isoTime,
         expiresIn: { type: 'integer' },

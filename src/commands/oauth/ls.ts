@@ -3,8 +3,8 @@ import { action, examples } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { usesOAuth, type OAuthState } from '../../core/auth/classify.js';
-import type { ResolvedEntry } from '../../core/catalog/types.js';
-import type { OAuthStore, StoredGrant } from '../../core/oauth/store.js';
+import type { GrantKind, ResolvedEntry } from '../../core/catalog/types.js';
+import { grantKind, type OAuthStore, type StoredGrant } from '../../core/oauth/store.js';
 import { printable } from '../../core/names.js';
 import { isKeychainError } from '../../core/secrets/keychain-errors.js';
 
@@ -12,6 +12,8 @@ export interface OAuthListItem {
   name: string;
   /** `unknown`: the keychain, where grants live, could not be read (see `warnings`). */
   status: OAuthState | 'unknown';
+  /** How the grant was (or, without one, will be) obtained: the stored grant's kind, else the entry's. */
+  grant: GrantKind;
   issuer?: string;
   /** ISO 8601. */
   expiresAt?: string;
@@ -43,13 +45,18 @@ export async function listGrants(deps: { catalog: readonly ResolvedEntry[]; stor
     warnings.push(`${error.message}; the grants could not be read, so every status is unknown`);
   }
   const names = new Set([...deps.catalog.filter(usesOAuth).map((entry) => entry.name), ...grants.map((grant) => grant.server)]);
+  const configured = (name: string): GrantKind => {
+    const oauth = deps.catalog.find((entry) => entry.name === name)?.oauth;
+    return (oauth && oauth.grant) || 'authorization-code';
+  };
   const servers = [...names].sort().map((name): OAuthListItem => {
-    if (warnings.length > 0) return { name, status: 'unknown', scopes: [] };
+    if (warnings.length > 0) return { name, status: 'unknown', grant: configured(name), scopes: [] };
     const grant = grants.find((candidate) => candidate.server === name);
     const status = deps.store.describe(grant);
     return {
       name,
       status: status.status,
+      grant: grant ? grantKind(grant) : configured(name),
       ...(status.issuer ? { issuer: status.issuer } : {}),
       ...(status.expiresAt ? { expiresAt: status.expiresAt, expiresIn: Math.round((Date.parse(status.expiresAt) - now()) / 1000) } : {}),
       scopes: status.scopes ?? [],
@@ -71,10 +78,11 @@ export function printGrants(result: OAuthList, printer: Printer): void {
   const colour = (status: OAuthListItem['status']) =>
     status === 'authorized' ? style.green(status) : status === 'not-authorized' ? style.dim(status) : style.yellow(status);
   printer.table(
-    ['name', 'status', 'token', 'expires', 'issuer', 'scopes'],
+    ['name', 'status', 'grant', 'token', 'expires', 'issuer', 'scopes'],
     result.servers.map((item) => [
       item.name,
       colour(item.status),
+      item.grant,
       item.tokenType ?? '',
       item.expiresIn !== undefined ? relative(item.expiresIn) : '',
       // What an authorization server granted is its text, not ours: clipped so one long value cannot bury the table.
@@ -88,7 +96,7 @@ export function registerLs(parent: Command, runtime: Runtime): void {
   parent
     .command('ls')
     .alias('list')
-    .description('list OAuth servers and their grants: status, token type (Bearer or DPoP), expiry, issuer, scopes')
+    .description('list OAuth servers and their grants: status, grant kind, token type (Bearer or DPoP), expiry, issuer, scopes')
     .option('--json', 'machine-readable output')
     .addHelpText('after', examples('mcpkey oauth ls', 'mcpkey oauth ls --json'))
     .action(

@@ -49,9 +49,9 @@ export function registerToken(parent: Command, runtime: Runtime): void {
     .action(
       action<{ header?: boolean; json?: boolean }>(runtime, async (ctx, [name], options) => {
         if (options.header && options.json) throw new UsageError('--header and --json exclude each other', 'choose one', 'invalid_option');
-        const { validGrant } = await import('../../core/oauth/tokens.js');
+        const [{ validGrant }, { tokenDeps, withMachineGrant }] = await Promise.all([import('../../core/oauth/tokens.js'), import('../../cli/machine-grant.js')]);
         const entry = tokenEntry(await ctx.catalog(), name!);
-        const grant = await validGrant(entry.name, { store: ctx.grants, lockDir: ctx.stateDir });
+        const grant = await validGrant(entry.name, tokenDeps(await withMachineGrant(ctx, entry)));
         if (grant.dpop) throw (await import('../../core/oauth/dpop.js')).boundTokenRefused(entry.name);
         // Like `secret get`, the one place a token is printed: asked for by name.
         runtime.stdout.write(`${formatToken(grant.accessToken, options.header ? 'header' : options.json ? 'json' : 'token')}\n`);

@@ -21,8 +21,10 @@ function sayWaiting(ctx: Context): void {
   }
 }
 
-export async function runServer(ctx: Context, name: string, override: string[], options: RunOptions = {}): Promise<number> {
-  const entry = findEntry(await ctx.catalog(), assertServerName(name));
+export async function runServer(outer: Context, name: string, override: string[], options: RunOptions = {}): Promise<number> {
+  const entry = findEntry(await outer.catalog(), assertServerName(name));
+  // A grant without a person (client credentials, …) is obtained when missing, even without a keychain.
+  const ctx = entry.transport.type === 'remote' && override.length === 0 ? await (await import('../../cli/machine-grant.js')).withMachineGrant(outer, entry) : outer;
   const { resolveEntrySecrets, launchSpec, launch } = await import('../../core/run/launch.js');
   const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
   if (entry.transport.type === 'remote' && override.length === 0) {
@@ -36,7 +38,7 @@ export async function runServer(ctx: Context, name: string, override: string[], 
     // stdin is the protocol channel: a step-up opens the browser only with --authorize, else the request fails with the command.
     const connect = await connectOptions(ctx, entry, secrets, options.protocol, { browser: options.authorize === true });
     // Fail before the client starts talking when there is no grant at all.
-    if (usesOAuth(entry)) await validGrant(entry.name, { store: ctx.grants, lockDir: ctx.stateDir });
+    if (usesOAuth(entry)) await validGrant(entry.name, connect.oauth!);
     sayWaiting(ctx);
     return runBridge({
       connect: (_local, relayElicitation) =>

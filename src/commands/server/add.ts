@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { action, collect, examples } from '../../cli/action.js';
+import { addGrantOptions, grantSettingsFrom, hasGrantOptions, type GrantOptions } from '../../cli/grant-options.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { classify, noGrants, readiness, type AuthKind, type GrantStatusSource } from '../../core/auth/classify.js';
@@ -10,7 +11,7 @@ import { UsageError } from '../../core/errors.js';
 import { assertServerName, isValidEnvName, mechanicalEnvName, parseSecretName, printable } from '../../core/names.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
 
-export interface AddOptions {
+export interface AddOptions extends GrantOptions {
   url?: string;
   transport?: string;
   secret?: string[];
@@ -47,6 +48,8 @@ export interface AddDeps {
    */
   resolverFor?: (entry: ResolvedEntry) => Promise<SecretResolver>;
   grants?: GrantStatusSource;
+  /** Where a relative --assertion-file is resolved from. */
+  cwd?: string;
 }
 
 const CREDENTIAL_NAME = /key|token|secret|passw|pwd|credential|auth/i;
@@ -118,7 +121,7 @@ function checkPlaceholders(texts: string[], secrets: SecretSpec[]): void {
   }
 }
 
-export function buildEntry(name: string, command: string[], options: AddOptions): CatalogEntry {
+export function buildEntry(name: string, command: string[], options: AddOptions, cwd = '.'): CatalogEntry {
   assertServerName(name);
   if (options.url && command.length > 0) {
     throw new UsageError('give either --url or a command after --, not both', 'see mcpkey server add --help', 'ambiguous_transport');
@@ -146,18 +149,24 @@ export function buildEntry(name: string, command: string[], options: AddOptions)
       }
     }
     transport = { type: 'remote', url: parseRemoteUrl(options.url), transport: kind, ...(Object.keys(headers).length ? { headers } : {}) };
+    const grant = hasGrantOptions(options);
     if (options.auth === false) {
-      if (options.clientId || options.scope || options.dpop !== undefined) throw new UsageError('--no-auth cannot be combined with --client-id, --scope or --dpop', 'drop one of them', 'invalid_option');
+      if (options.clientId || options.scope || grant) throw new UsageError('--no-auth cannot be combined with --client-id, --scope or grant options', 'drop one of them', 'invalid_option');
       oauth = false;
-    } else if (options.clientId || options.scope || options.dpop !== undefined) {
+    } else if (options.clientId || options.scope || grant) {
+      const settings = grant ? grantSettingsFrom(options, cwd) : {};
+      if (settings.grant && settings.grant !== 'authorization-code' && !options.clientId) {
+        throw new UsageError(`the ${settings.grant} grant needs the client ID registered at the authorization server`, 'add --client-id ID', 'client_id_missing');
+      }
       oauth = {
         ...(options.clientId ? { clientId: options.clientId } : {}),
         ...(options.scope ? { scopes: options.scope.split(/[\s,]+/).filter(Boolean) } : {}),
-        ...(options.dpop !== undefined ? { dpop: options.dpop } : {}),
+        ...settings,
       };
     }
   } else {
-    for (const flag of ['clientId', 'scope', 'header', 'transport', 'dpop'] as const) {
+    if (hasGrantOptions(options)) throw new UsageError('grant options apply to remote servers only', 'use --url for a remote server', 'invalid_option');
+    for (const flag of ['clientId', 'scope', 'header', 'transport'] as const) {
       if (options[flag] !== undefined && !(Array.isArray(options[flag]) && options[flag].length === 0)) {
         throw new UsageError(`--${flag === 'clientId' ? 'client-id' : flag} applies to remote servers only`, 'use --url for a remote server', 'invalid_option');
       }
@@ -178,7 +187,7 @@ export function buildEntry(name: string, command: string[], options: AddOptions)
 }
 
 export async function addServer(name: string, command: string[], options: AddOptions, deps: AddDeps): Promise<AddResult> {
-  const entry = buildEntry(name, command, options);
+  const entry = buildEntry(name, command, options, deps.cwd);
   const { replaced, enabled } = await deps.updateConfig((config) => {
     const existing = config.servers[name] ? 'user' : builtinEntry(name) ? 'builtin' : undefined;
     if (existing && !options.force) {
@@ -211,7 +220,7 @@ export function printAdd(result: AddResult, printer: Printer): void {
 }
 
 export function registerAdd(parent: Command, runtime: Runtime): void {
-  parent
+  const command = parent
     .command('add')
     .description('add your own server: a local command (after --) or a remote URL')
     .argument('<name>', 'server name (lowercase letters, digits, - and _)')
@@ -223,9 +232,8 @@ export function registerAdd(parent: Command, runtime: Runtime): void {
     .option('--header <"Name: value">', 'a header for a remote server; ${ENV} is replaced by a secret (repeatable)', collect)
     .option('--client-id <id>', 'a pre-registered OAuth client ID')
     .option('--scope <scopes>', 'OAuth scopes to request')
-    .option('--no-auth', 'the remote server needs no authorization')
-    .option('--dpop', 'always bind its OAuth tokens to a key (DPoP, RFC 9449); default: when both servers support it')
-    .option('--no-dpop', 'never use DPoP for it, even where offered')
+    .option('--no-auth', 'the remote server needs no authorization');
+  addGrantOptions(command)
     .option('--title <title>', 'display name')
     .option('--description <text>', 'what the server does')
     .option('--force', 'replace an existing entry, including a built-in one')
@@ -236,6 +244,7 @@ export function registerAdd(parent: Command, runtime: Runtime): void {
         "mcpkey server add pg --secret url:PG_URL -- npx -y @modelcontextprotocol/server-postgres '${PG_URL}'",
         'mcpkey server add tracker --url https://mcp.tracker.example/mcp',
         'mcpkey server add legacy --url https://legacy.example/sse --transport sse',
+        'mcpkey server add tracker-ci --url https://mcp.tracker.example/mcp --grant client-credentials --client-id ci-bot',
       )}`,
     )
     .action(
@@ -244,7 +253,7 @@ export function registerAdd(parent: Command, runtime: Runtime): void {
           const { SecretResolver } = await import('../../core/secrets/resolve.js');
           return new SecretResolver({ env: runtime.env, envFile: await ctx.envFile(), keychain: ctx.keychain, catalog: [entry] });
         };
-        printAdd(await addServer(name!, command, options, { updateConfig: ctx.updateConfig, resolverFor, grants: ctx.grants }), ctx.printer);
+        printAdd(await addServer(name!, command, options, { updateConfig: ctx.updateConfig, resolverFor, grants: ctx.grants, cwd: runtime.cwd }), ctx.printer);
       }),
     );
 }

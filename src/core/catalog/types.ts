@@ -33,7 +33,32 @@ export interface RemoteTransport {
 
 export type Transport = StdioTransport | RemoteTransport;
 
-export interface OAuthSpec {
+/** How a grant is obtained, and so how it is renewed. Absent on a grant or entry: authorization-code. */
+export type GrantKind = 'authorization-code' | 'client-credentials' | 'jwt-bearer' | 'enterprise';
+export const GRANT_KINDS: readonly GrantKind[] = ['authorization-code', 'client-credentials', 'jwt-bearer', 'enterprise'];
+
+/** How the client authenticates at the token endpoint. */
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+
+/** Where a JWT bearer grant takes its assertion from; read afresh on every grant (they rotate). */
+export type AssertionSource = { type: 'file'; path: string } | { type: 'env'; variable: string } | { type: 'github-oidc'; audience?: string };
+
+/**
+ * What a grant without a person at a browser needs to run again. Never secret material: client
+ * secrets, private keys and assertions come from the secret chain (or their source) every time.
+ */
+export interface GrantSettings {
+  grant?: GrantKind;
+  clientAuth?: ClientAuthMethod;
+  assertion?: AssertionSource;
+  /** Enterprise-managed authorization: the IdP (`mcpkey idp add`) that issues the assertion. */
+  idp?: string;
+  /** Sender-constrained tokens (RFC 9449): true always, false never; absent, when both servers support them. */
+  dpop?: boolean;
+}
+
+export interface OAuthSpec extends GrantSettings {
   scopes?: string[];
   /** A client registered ahead of time with the authorization server (no dynamic registration). */
   clientId?: string;
@@ -41,8 +66,6 @@ export interface OAuthSpec {
   authorizationServer?: string;
   /** Why the entry needs a pre-registered client, and where to create one. */
   note?: string;
-  /** Sender-constrained tokens (RFC 9449): true always, false never; absent, when both servers support them. */
-  dpop?: boolean;
 }
 
 /** What the machine must offer for the entry's server to run, beyond its launcher. */

@@ -1,3 +1,4 @@
+import { grantSettingsProblem } from '../oauth/grants/settings.js';
 import { isValidEnvName, isValidServerName, printable, tryParseSecretName } from '../names.js';
 
 function isStringArray(value: unknown): value is string[] {
@@ -43,6 +44,12 @@ export function validateEntry(value: unknown, name: string): string | undefined 
   }
   if (entry.oauth !== undefined && entry.oauth !== false && (typeof entry.oauth !== 'object' || entry.oauth === null)) {
     return '"oauth" must be an object or false';
+  }
+  if (entry.oauth) {
+    const oauth = entry.oauth as Record<string, unknown>;
+    if (oauth.clientId !== undefined && (typeof oauth.clientId !== 'string' || oauth.clientId === '')) return '"oauth.clientId" must be a non-empty string';
+    const problem = grantSettingsProblem(oauth);
+    if (problem) return `oauth: ${problem}`;
   }
   if (entry.requires !== undefined) {
     const requires = entry.requires as Record<string, unknown>;

@@ -1,13 +1,15 @@
-import type { OAuthSpec } from '../catalog/types.js';
+import type { GrantSettings, OAuthSpec } from '../catalog/types.js';
 import type { Env } from '../config/paths.js';
-import { CancelledError } from '../errors.js';
+import { CancelledError, UsageError } from '../errors.js';
 import { issuerChangeNotice, preRegisteredFor } from './binding.js';
 import { authorizationResponse, type PasteReader } from './callback.js';
 import { chooseClient, type ClientIdentity } from './clients.js';
 import { discover, type DiscoveryResult, type Fetch } from './discovery.js';
-import { chooseAlgorithm, dpopHandle, dpopWanted, newDPoPKey } from './dpop.js';
+import { checkBound, dpopHandle, keyForGrant } from './dpop.js';
 import { OAuthError } from './errors.js';
 import { chooseScope, grantFromTokens } from './grant.js';
+import { isMachineGrant } from './grants/settings.js';
+import type { Credentials } from './grants/types.js';
 import { recordIssuer, responseIssuerProblem } from './issuer.js';
 import { startCallbackServer } from './loopback.js';
 import { configuration, oauthFailure, openidClient } from './openid.js';
@@ -30,8 +32,8 @@ export interface AuthorizeRequest {
   /** RFC 8707 `resource` in the requests; off for servers that reject it. */
   resourceIndicator: boolean;
   clientMetadataUrl?: string;
-  /** `--dpop` / `--no-dpop` (else the entry's setting): bind the tokens to a key (RFC 9449). Absent: decided by discovery. */
-  dpop?: boolean;
+  /** The grant to run (default: authorization code in the browser) and its client authentication, assertion, … */
+  settings?: GrantSettings;
 }
 
 export type { PasteReader } from './callback.js';
@@ -46,6 +48,8 @@ export interface AuthorizeDeps {
   /** On a terminal: lets the user paste the redirected URL (for SSH sessions). */
   paste?: () => PasteReader;
   now?: () => number;
+  /** Secrets, keys and assertions for grants without a person (the secret chain). */
+  credentials?: Credentials;
 }
 
 export interface AuthorizeResult {
@@ -64,11 +68,12 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
   const metadata = discovery.authServer;
   const scope = chooseScope(request, discovery);
   const resourceParams: Record<string, string> = request.resourceIndicator ? { resource: discovery.resource } : {};
+  if (isMachineGrant(request.settings?.grant)) return authorizeWithoutBrowser(request, discovery, scope, deps);
   const previous = await deps.store.grant(request.server);
   const moved = issuerChangeNotice(request.server, previous, metadata.issuer);
   if (moved) deps.notify(moved);
   // A new key for every grant; its proofs go with the token request (and later refreshes).
-  const dpopKey = dpopWanted(request.dpop, discovery, previous) ? await newDPoPKey(chooseAlgorithm(metadata)) : undefined;
+  const dpopKey = await keyForGrant(request.settings?.dpop, discovery, previous);
   const dpop = dpopKey ? await dpopHandle(dpopKey) : undefined;
   const dpopOption = dpop ? { DPoP: dpop.handle } : {};
   const preRegistered = await preRegisteredFor(
@@ -110,9 +115,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       noResourceIndicator: !request.resourceIndicator,
       ...(dpopKey ? { dpop: dpopKey } : {}),
     });
-    if (request.dpop === true && !grant.dpop) {
-      throw new OAuthError(`${metadata.issuer} issued a Bearer token although DPoP was asked for`, `authorize without --dpop, or check that the provider binds tokens for this client`, 'dpop_not_bound');
-    }
+    checkBound(request.settings?.dpop, grant, metadata.issuer);
     await deps.store.saveGrant(grant);
     return { grant, discovery, client };
   };
@@ -194,4 +197,35 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
     paste?.close();
     await callback.close();
   }
+}
+
+/** Client credentials, JWT bearer, enterprise: one request at the token endpoint, nobody at a browser. */
+async function authorizeWithoutBrowser(request: AuthorizeRequest, discovery: DiscoveryResult, scope: string | undefined, deps: AuthorizeDeps): Promise<AuthorizeResult> {
+  const settings = request.settings!;
+  const clientId = request.clientId ?? request.oauth?.clientId;
+  if (!clientId) {
+    throw new UsageError(`the ${settings.grant} grant needs the client ID registered at ${discovery.authServer.issuer}`, `pass --client-id ID (or keep it in the entry: mcpkey server add ${request.server} --url … --grant ${settings.grant} --client-id ID)`, 'client_id_missing');
+  }
+  // No refresh token comes with these grants: offline_access is only asked for when asked for.
+  const wanted = request.scope?.split(/\s+/).includes('offline_access');
+  const machineScope = scope?.split(' ').filter((word) => wanted || word !== 'offline_access').join(' ') || undefined;
+  const { runGrant } = await import('./grants/index.js');
+  const dpop = await keyForGrant(settings.dpop, discovery, await deps.store.grant(request.server));
+  const grant = await runGrant(
+    {
+      server: request.server,
+      resource: discovery.resource,
+      ...(request.resourceIndicator ? {} : { noResourceIndicator: true }),
+      metadata: discovery.authServer,
+      clientId,
+      settings,
+      ...(machineScope ? { scope: machineScope } : {}),
+      ...(dpop ? { dpop } : {}),
+    },
+    deps.credentials ?? { env: deps.env, secret: async () => undefined, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
+    deps.now,
+  );
+  checkBound(settings.dpop, grant, discovery.authServer.issuer);
+  await deps.store.saveGrant(grant);
+  return { grant, discovery, client: { kind: grant.client, clientId, authMethod: grant.authMethod } };
 }

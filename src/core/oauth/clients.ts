@@ -3,7 +3,7 @@ import { METADATA_BODY_LIMIT } from '../limits.js';
 import { untrusted } from '../text.js';
 import { oversized, type AuthServerMetadata, type Fetch } from './metadata.js';
 import { OAuthError } from './errors.js';
-import type { ClientKind, DynamicClient, OAuthStore, TokenAuthMethod } from './store.js';
+import type { ClientAuthMethod, ClientKind, DynamicClient, OAuthStore, TokenAuthMethod } from './store.js';
 import { assertSecureEndpoint } from './urls.js';
 
 /** The client mcpkey acts as at one authorization server. */
@@ -11,7 +11,7 @@ export interface ClientIdentity {
   kind: ClientKind;
   clientId: string;
   clientSecret?: string;
-  authMethod: TokenAuthMethod;
+  authMethod: ClientAuthMethod;
 }
 
 export interface ClientChoice {

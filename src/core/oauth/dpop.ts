@@ -65,6 +65,18 @@ export function dpopWanted(
   return resourceMetadata?.dpop_bound_access_tokens_required === true || Array.isArray(resourceMetadata?.dpop_signing_alg_values_supported);
 }
 
+/** The key for a new grant when it is to be bound (dpopWanted), else none. */
+export async function keyForGrant(setting: boolean | undefined, discovery: Parameters<typeof dpopWanted>[1], previous?: Parameters<typeof dpopWanted>[2]): Promise<DPoPKey | undefined> {
+  return dpopWanted(setting, discovery, previous) ? newDPoPKey(chooseAlgorithm(discovery.authServer)) : undefined;
+}
+
+/** With `--dpop` a Bearer answer is an error, never a quiet downgrade. */
+export function checkBound(setting: boolean | undefined, grant: { dpop?: DPoPKey }, issuer: string): void {
+  if (setting === true && !grant.dpop) {
+    throw new OAuthError(`${issuer} issued a Bearer token although DPoP was asked for`, 'authorize without --dpop, or check that the provider binds tokens for this client', 'dpop_not_bound');
+  }
+}
+
 /** A new key pair for one grant. */
 export async function newDPoPKey(alg: string): Promise<DPoPKey> {
   const lib = await openidClient();

@@ -1,10 +1,9 @@
 import type { OAuthSpec } from '../catalog/types.js';
-import type { ClientIdentity } from './clients.js';
 import type { DiscoveryResult } from './discovery.js';
 import type { DPoPKey } from './dpop.js';
 import { OAuthError } from './errors.js';
 import type { AuthServerMetadata } from './metadata.js';
-import type { StoredGrant } from './store.js';
+import type { ClientAuthMethod, ClientKind, StoredGrant } from './store.js';
 
 function words(scope: string | undefined): string[] {
   return scope?.split(/\s+/).filter(Boolean) ?? [];
@@ -36,7 +35,7 @@ export function grantFromTokens(
     server: string;
     resource: string;
     metadata: AuthServerMetadata;
-    client: ClientIdentity;
+    client: { kind: ClientKind; clientId: string; authMethod: ClientAuthMethod };
     requestedScope?: string;
     now: number;
     previous?: StoredGrant;

@@ -5,7 +5,7 @@ import { untrusted } from '../text.js';
 import { clientSecretBasic } from './client-auth.js';
 import { oversized, type AuthServerMetadata } from './metadata.js';
 import { OAuthError, serverErrorCode } from './errors.js';
-import type { TokenAuthMethod } from './store.js';
+import type { ClientAuthMethod } from './store.js';
 import { isLoopback } from './urls.js';
 
 export type OpenIdClient = typeof Client;
@@ -21,11 +21,15 @@ export function openidClient(): Promise<OpenIdClient> {
 /** An openid-client configuration for one client at one authorization server. */
 export async function configuration(
   metadata: AuthServerMetadata,
-  client: { clientId: string; clientSecret?: string; authMethod: TokenAuthMethod },
+  client: { clientId: string; clientSecret?: string; authMethod: ClientAuthMethod; /** Ready-made (private_key_jwt, grants/client-key.ts). */ clientAuth?: Client.ClientAuth },
 ): Promise<Client.Configuration> {
   const lib = await openidClient();
   let auth: Client.ClientAuth;
-  if (client.authMethod === 'none') auth = lib.None();
+  if (client.clientAuth) auth = client.clientAuth;
+  else if (client.authMethod === 'none') auth = lib.None();
+  else if (client.authMethod === 'private_key_jwt') {
+    throw new OAuthError(`client ${client.clientId} needs its private key for private_key_jwt`, 'store it as <server>.oauth_private_key (see README "CI and companies")', 'client_key_missing');
+  }
   else if (!client.clientSecret) {
     throw new OAuthError(`client ${client.clientId} needs a client secret for ${client.authMethod}`, 'pass it with --client-secret-stdin', 'client_secret_missing');
   } else auth = client.authMethod === 'client_secret_post' ? lib.ClientSecretPost(client.clientSecret) : clientSecretBasic(client.clientSecret);

@@ -3,11 +3,18 @@ import { isKeychainError } from '../secrets/keychain-errors.js';
 import { readerOf, type KeychainReader } from '../secrets/reader.js';
 import type { GrantStatusSource, OAuthStatus } from '../auth/classify.js';
 import type { DPoPKey } from './dpop.js';
+import type { ClientAuthMethod, GrantKind, GrantSettings } from '../catalog/types.js';
+
+export type { ClientAuthMethod, GrantKind, GrantSettings } from '../catalog/types.js';
 
 /** Everything needed to use and renew a grant without discovering again. Kept in the keychain only. */
 export interface StoredGrant {
   version: 1;
   server: string;
+  /** How it was obtained; records from before grants had kinds are authorization-code (see grantKind). */
+  grant?: GrantKind;
+  /** For grants without a person: how to run the grant again (client auth, assertion source, …). */
+  settings?: GrantSettings;
   resource: string;
   /** Authorized with --no-resource: refreshes leave the parameter out too. */
   noResourceIndicator?: true;
@@ -16,7 +23,7 @@ export interface StoredGrant {
   revocationEndpoint?: string;
   clientId: string;
   client: ClientKind;
-  authMethod: TokenAuthMethod;
+  authMethod: ClientAuthMethod;
   accessToken: string;
   refreshToken?: string;
   /** `Bearer`, or `DPoP` for a token bound to `dpop`'s key. */
@@ -33,6 +40,11 @@ export interface StoredGrant {
 }
 
 export type TokenAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
+/** The grant kind of a stored grant; absent in records written before kinds existed. */
+export function grantKind(grant: Pick<StoredGrant, 'grant'>): GrantKind {
+  return grant.grant ?? 'authorization-code';
+}
 export type ClientKind = 'pre-registered' | 'metadata-document' | 'dynamic';
 
 /** A client mcpkey registered dynamically, reused for every server behind the same authorization server. */
@@ -135,7 +147,8 @@ export class OAuthStore implements GrantStatusSource {
     if (!grant) return { status: 'not-authorized' };
     const expired = grant.expiresAt !== undefined && Date.parse(grant.expiresAt) <= this.now();
     return {
-      status: !expired ? 'authorized' : grant.refreshToken ? 'expired-refreshable' : 'expired',
+      // A grant without a person renews itself by running again: as good as a refresh token.
+      status: !expired ? 'authorized' : grant.refreshToken || grantKind(grant) !== 'authorization-code' ? 'expired-refreshable' : 'expired',
       issuer: grant.issuer,
       ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
       ...(grant.scope ? { scopes: grant.scope.split(' ').filter(Boolean) } : {}),

@@ -8,14 +8,18 @@ import { dpopOptions } from './dpop.js';
 import type { AuthServerMetadata } from './metadata.js';
 import { notAuthorized, OAuthError } from './errors.js';
 import { grantFromTokens } from './grant.js';
+import type { Credentials } from './grants/types.js';
+import { isMachineGrant } from './grants/settings.js';
 import { configuration, oauthFailure, openidClient } from './openid.js';
-import type { OAuthStore, StoredGrant } from './store.js';
+import { grantKind, type OAuthStore, type StoredGrant } from './store.js';
 
 export interface TokenDeps {
   store: OAuthStore;
   /** Where the per-server refresh locks live (the config directory). */
   lockDir: string;
   now?: () => number;
+  /** Client secrets, keys and assertions for grants without a person, which are run again instead of refreshed. */
+  credentials?: Credentials;
 }
 
 /** Refresh this long before expiry, so a token handed out is still good when it is used. */
@@ -77,7 +81,8 @@ export function grantLost(server: string, cause: unknown): CliError {
  * A grant whose access token is good for at least the margin, refreshing it first if needed. The
  * refresh runs under a per-server cross-process lock, and re-reads the grant inside it: of many
  * concurrent callers one refreshes, the others find the new token. With rotation the new grant is
- * stored before anything else happens, with signals held back until it is (defer-signals.ts).
+ * stored before anything else happens, with signals held back until it is (defer-signals.ts). A grant
+ * without a person and without a refresh token is simply run again, under the same lock.
  */
 export async function validGrant(
   server: string,
@@ -99,7 +104,14 @@ export async function validGrant(
       if (!grant) throw notAuthorized(server);
       // Another process may have refreshed while this one waited for the lock.
       if (usable(grant)) return grant;
-      if (!grant.refreshToken) throw notAuthorized(server, `the access token of ${server} has expired and there is no refresh token`);
+      if (!grant.refreshToken) {
+        // Client credentials, JWT bearer, enterprise: no refresh token, the grant itself runs again, here under the lock.
+        if (isMachineGrant(grantKind(grant)) && deps.credentials) {
+          const { renewGrant } = await import('./grants/index.js');
+          return renewGrant(grant, { store: deps.store, credentials: deps.credentials, now });
+        }
+        throw notAuthorized(server, `the access token of ${server} has expired and there is no refresh token`);
+      }
       return refresh(server, grant, deps, now);
     },
     { timeoutMs: REFRESH_LOCK_WAIT_MS },
