@@ -25,6 +25,10 @@ let asNonce: AuthServer;
 let rsNonce: DPoPMcpServer;
 /** A Bearer-only MCP server behind the same authorization server (which advertises DPoP). */
 let bearerRs: McpResourceServer;
+/** Client credentials (no browser) at a DPoP authorization server that demands nonces. */
+let asMachine: AuthServer;
+let rsMachine: DPoPMcpServer;
+const MACHINE_SECRET = 'cc-dpop-secret-0123456789abcdef';
 
 beforeAll(async () => {
   as = await startAuthServer({ accessTokenTtl: TTL });
@@ -32,10 +36,17 @@ beforeAll(async () => {
   asNonce = await startAuthServer({ accessTokenTtl: TTL, dpopNonce: true });
   rsNonce = await startDPoPMcpServer({ authServerIssuer: asNonce.issuer, requireNonce: true });
   bearerRs = await startMcpServer({ authServerIssuer: as.issuer });
+  asMachine = await startAuthServer({
+    accessTokenTtl: TTL,
+    dpopNonce: true,
+    clientCredentials: true,
+    clients: [{ client_id: 'cc-dpop', client_secret: MACHINE_SECRET, token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }],
+  });
+  rsMachine = await startDPoPMcpServer({ authServerIssuer: asMachine.issuer, requireNonce: true });
 });
 afterAll(async () => {
-  await Promise.all([rs?.close(), rsNonce?.close(), bearerRs?.close()]);
-  await Promise.all([as?.close(), asNonce?.close()]);
+  await Promise.all([rs?.close(), rsNonce?.close(), bearerRs?.close(), rsMachine?.close()]);
+  await Promise.all([as?.close(), asNonce?.close(), asMachine?.close()]);
 });
 
 const sandbox = useSandbox();
@@ -106,7 +117,7 @@ describe('authorization binds the grant to a key of its own', () => {
 
     const listed = JSON.parse((await sandbox.run(['oauth', 'ls', '--json'])).stdout);
     expect(listed.servers.find((item: { name: string }) => item.name === 'dp')).toMatchObject({ status: 'authorized', tokenType: 'DPoP' });
-    expect((await sandbox.run(['oauth', 'ls'])).stdout).toMatch(/dp\s+authorized\s+DPoP/);
+    expect((await sandbox.run(['oauth', 'ls'])).stdout).toMatch(/dp\s+authorized\s+authorization-code\s+DPoP/);
 
     const token = await sandbox.run(['oauth', 'token', 'dp', '--header']);
     expectOneLine(token, 7, /bound to a DPoP key and cannot be used as a plain Authorization header/);
@@ -232,6 +243,31 @@ describe('device flow and revocation', () => {
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(await asNonce.introspect(grant.accessToken)).toMatchObject({ active: false });
     expect(await sandbox.keychainValue('oauth:dpd')).toBeUndefined();
+  }, 300_000);
+});
+
+describe('grants without a person', () => {
+  it('client credentials: the token comes bound to a key, and a renewal proves the same key', async () => {
+    const env = { CCD_OAUTH_CLIENT_SECRET: MACHINE_SECRET };
+    expect((await sandbox.run(['server', 'add', 'ccd', '--url', rsMachine.url, '--grant', 'client-credentials', '--client-id', 'cc-dpop'])).code).toBe(0);
+    const first = await sandbox.run(['tools', 'call', 'ccd', 'echo', '--arg', 'text=machine'], { env });
+    expect(first).toMatchObject({ code: 0, stdout: 'machine\n' });
+    const grant = await grantOf('ccd');
+    expect(grant).toMatchObject({ tokenType: 'DPoP', dpop: { alg: 'ES256' } });
+    expect(tokenRequests(asMachine, 'client_credentials').map((entry) => entry.status)).toEqual([400, 200]);
+    expectProven(posts(rsMachine).filter((entry) => entry.status !== 401), grant, rsMachine.url);
+    const listed = JSON.parse((await sandbox.run(['oauth', 'ls', '--json'])).stdout);
+    expect(listed.servers.find((item: { name: string }) => item.name === 'ccd')).toMatchObject({ grant: 'client-credentials', tokenType: 'DPoP' });
+
+    await expireGrant(sandbox, 'ccd', asMachine);
+    rsMachine.clearRequests();
+    expect(await sandbox.run(['tools', 'call', 'ccd', 'echo', '--arg', 'text=again'], { env })).toMatchObject({ code: 0, stdout: 'again\n' });
+    const renewal = tokenRequests(asMachine, 'client_credentials').at(-1)!;
+    expect(renewal.status).toBe(200);
+    expect(headerOf(renewal.dpop).jwk.x).toBe(grant.dpop!.jwk.x);
+    const renewed = await grantOf('ccd');
+    expect(renewed.accessToken).not.toBe(grant.accessToken);
+    expect(renewed.dpop).toEqual(grant.dpop);
   }, 300_000);
 });
 
