@@ -131,6 +131,11 @@ describe('client credentials', () => {
         expect(Number(jwt.exp) - Number(jwt.iat)).toBeLessThanOrEqual(300);
       }
       expect(claims(assertions[0]!).jti).not.toBe(claims(assertions[1]!).jti);
+      // Revocation authenticates the same way (a third assertion).
+      const revoked = await sandbox.run(['oauth', 'revoke', name], { env });
+      expect(revoked.code, revoked.stderr).toBe(0);
+      expect((await as.introspect(token.stdout.trim())).active).toBe(false);
+      expect(as.requests().slice(from).find((entry) => entry.route === 'revocation')?.body).toMatchObject({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' });
       expect(JSON.stringify(sandbox.transcript)).not.toContain('PRIVATE KEY');
     }, 120_000);
   }

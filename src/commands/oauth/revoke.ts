@@ -29,8 +29,8 @@ export function registerRevoke(parent: Command, runtime: Runtime): void {
     .addHelpText('after', examples('mcpkey oauth revoke linear', 'mcpkey oauth revoke linear --forget-client'))
     .action(
       action<{ forgetClient?: boolean }>(runtime, async (ctx, [name], options) => {
-        const { revokeGrant } = await import('../../core/oauth/tokens.js');
-        const result = await revokeGrant(assertServerName(name!), options, { store: ctx.grants, lockDir: ctx.stateDir });
+        const [{ revokeGrant }, { tokenDeps }] = await Promise.all([import('../../core/oauth/tokens.js'), import('../../cli/machine-grant.js')]);
+        const result = await revokeGrant(assertServerName(name!), options, tokenDeps(ctx));
         if (!result.hadGrant && !result.forgotClient) {
           throw new NotFoundError(`${name} has no OAuth grant`, 'see `mcpkey oauth ls`', 'grant_not_found');
         }

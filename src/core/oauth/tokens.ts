@@ -156,6 +156,16 @@ async function refresh(server: string, grant: StoredGrant, deps: TokenDeps, now:
   });
 }
 
+/** The client of a grant without a person authenticates as it did for the grant (its key or secret from the chain). */
+async function revocationConfiguration(grant: StoredGrant, deps: TokenDeps) {
+  if (isMachineGrant(grantKind(grant)) && deps.credentials) {
+    const { grantConfiguration } = await import('./grants/client-key.js');
+    const context = { server: grant.server, metadata: metadataOf(grant), clientId: grant.clientId, settings: { ...grant.settings, grant: grantKind(grant) }, credentials: deps.credentials };
+    return (await grantConfiguration(context)).config;
+  }
+  return configuration(metadataOf(grant), await clientOf(grant, deps.store));
+}
+
 export interface RevokeResult {
   server: string;
   hadGrant: boolean;
@@ -178,7 +188,7 @@ export async function revokeGrant(server: string, options: { forgetClient?: bool
       result.accessToken = 'unsupported';
     } else {
       const lib = await openidClient();
-      const config = await configuration(metadataOf(grant), await clientOf(grant, deps.store));
+      const config = await revocationConfiguration(grant, deps);
       const attempt = async (token: string, hint: string): Promise<'revoked' | 'failed'> => {
         try {
           await lib.tokenRevocation(config, token, { token_type_hint: hint });
