@@ -26,7 +26,7 @@ export interface GrantContext {
   scope?: string;
   credentials: Credentials;
   /** openid-client's options for the token request: a DPoP proof when the grant is bound to a key (none otherwise). */
-  dpop: Awaited<ReturnType<typeof dpopOptions>>;
+  dpop?: Awaited<ReturnType<typeof dpopOptions>>;
 }
 
 export type TokenResponse = Parameters<typeof grantFromTokens>[0];
