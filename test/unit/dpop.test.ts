@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { chooseAlgorithm, dpopWanted, newDPoPKey } from '../../src/core/oauth/dpop.js';
+import { chooseAlgorithm, dpopHandle, dpopWanted, newDPoPKey } from '../../src/core/oauth/dpop.js';
 import { dpopResourceFetch } from '../../src/core/oauth/dpop-fetch.js';
 import { grantFromTokens } from '../../src/core/oauth/grant.js';
 import { challengeOf } from '../../src/core/oauth/probe.js';
@@ -43,7 +43,14 @@ describe('when a grant is bound to a key', () => {
     expect(chooseAlgorithm({ issuer: 'x' })).toBe('ES256');
     expect(chooseAlgorithm({ issuer: 'x', dpop_signing_alg_values_supported: ['RS256', 'ES256'] })).toBe('ES256');
     expect(chooseAlgorithm({ issuer: 'x', dpop_signing_alg_values_supported: ['PS256'] })).toBe('PS256');
-    expect(() => chooseAlgorithm({ issuer: 'x', dpop_signing_alg_values_supported: ['HS256'] })).toThrow(expect.objectContaining({ code: 'dpop_unsupported_algorithm', exitCode: 7 }));
+    expect(() => chooseAlgorithm({ issuer: 'x', dpop_signing_alg_values_supported: ['HS256'] }, 'acme')).toThrow(expect.objectContaining({ code: 'dpop_unsupported_algorithm', exitCode: 7, hint: expect.stringContaining('mcpkey oauth authorize acme --no-dpop') }));
+    // The server's words are escaped.
+    expect(() => chooseAlgorithm({ issuer: 'x', dpop_signing_alg_values_supported: ['\u001b]52;c;x\u0007'] })).toThrow(expect.objectContaining({ message: expect.not.stringMatching(/[\u001b\u0007]/) }));
+  });
+
+  it('a stored key that cannot be read is one clear error', async () => {
+    await expect(dpopHandle({ alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256' } }, 'acme')).rejects.toMatchObject({ code: 'dpop_key_invalid', exitCode: 7, message: 'the DPoP key stored with the grant of acme cannot be read' });
+    await expect(dpopHandle({ alg: 'HS256', jwk: { kty: 'oct' } }, 'acme')).rejects.toMatchObject({ code: 'dpop_key_invalid' });
   });
 
   it('a DPoP token is kept with its key; one without a proven key is refused', async () => {

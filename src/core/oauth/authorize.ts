@@ -73,7 +73,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
   const moved = issuerChangeNotice(request.server, previous, metadata.issuer);
   if (moved) deps.notify(moved);
   // A new key for every grant; its proofs go with the token request (and later refreshes).
-  const dpopKey = await keyForGrant(request.settings?.dpop, discovery, previous);
+  const dpopKey = await keyForGrant(request.server, request.settings?.dpop, discovery, previous);
   const dpop = dpopKey ? await dpopHandle(dpopKey) : undefined;
   const dpopOption = dpop ? { DPoP: dpop.handle } : {};
   const preRegistered = await preRegisteredFor(
@@ -210,7 +210,7 @@ async function authorizeWithoutBrowser(request: AuthorizeRequest, discovery: Dis
   const wanted = request.scope?.split(/\s+/).includes('offline_access');
   const machineScope = scope?.split(' ').filter((word) => wanted || word !== 'offline_access').join(' ') || undefined;
   const { runGrant } = await import('./grants/index.js');
-  const dpop = await keyForGrant(settings.dpop, discovery, await deps.store.grant(request.server));
+  const dpop = await keyForGrant(request.server, settings.dpop, discovery, await deps.store.grant(request.server));
   const grant = await runGrant(
     {
       server: request.server,

@@ -12,7 +12,7 @@ import { openidClient } from './openid.js';
  */
 export async function dpopResourceFetch(base: Fetch, input: Parameters<Fetch>[0], init: RequestInit | undefined, grant: { accessToken: string; dpop: DPoPKey; server: string }): Promise<Response> {
   const lib = await openidClient();
-  const { handle } = await dpopHandle(grant.dpop);
+  const { handle } = await dpopHandle(grant.dpop, grant.server);
   const request = input instanceof Request ? input : undefined;
   const url = new URL(request ? request.url : input.toString());
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();

@@ -1,5 +1,6 @@
 import type { webcrypto } from 'node:crypto';
 import type * as Client from 'openid-client';
+import { untrusted } from '../text.js';
 import { OAuthError } from './errors.js';
 import type { AuthServerMetadata, ResourceMetadata } from './metadata.js';
 import { openidClient } from './openid.js';
@@ -31,14 +32,14 @@ const ALGORITHMS: Record<string, webcrypto.EcKeyImportParams | webcrypto.RsaHash
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'key_ops', 'ext'];
 
 /** The algorithm to sign with: ES256 unless the authorization server lists others only. */
-export function chooseAlgorithm(metadata: AuthServerMetadata): string {
+export function chooseAlgorithm(metadata: AuthServerMetadata, server = 'NAME'): string {
   const listed = metadata.dpop_signing_alg_values_supported;
   if (!Array.isArray(listed) || listed.length === 0) return 'ES256';
   const alg = Object.keys(ALGORITHMS).find((name) => listed.includes(name));
   if (!alg) {
     throw new OAuthError(
-      `${metadata.issuer} accepts DPoP proofs only in algorithms mcpkey does not sign with (${listed.filter((value) => typeof value === 'string').join(', ').slice(0, 200)})`,
-      `authorize without DPoP: \`mcpkey oauth authorize NAME --no-dpop\``,
+      `${metadata.issuer} accepts DPoP proofs only in algorithms mcpkey does not sign with (${untrusted(listed.filter((value) => typeof value === 'string').join(', ').slice(0, 200))})`,
+      `authorize without DPoP: \`mcpkey oauth authorize ${server} --no-dpop\``,
       'dpop_unsupported_algorithm',
     );
   }
@@ -66,8 +67,8 @@ export function dpopWanted(
 }
 
 /** The key for a new grant when it is to be bound (dpopWanted), else none. */
-export async function keyForGrant(setting: boolean | undefined, discovery: Parameters<typeof dpopWanted>[1], previous?: Parameters<typeof dpopWanted>[2]): Promise<DPoPKey | undefined> {
-  return dpopWanted(setting, discovery, previous) ? newDPoPKey(chooseAlgorithm(discovery.authServer)) : undefined;
+export async function keyForGrant(server: string, setting: boolean | undefined, discovery: Parameters<typeof dpopWanted>[1], previous?: Parameters<typeof dpopWanted>[2]): Promise<DPoPKey | undefined> {
+  return dpopWanted(setting, discovery, previous) ? newDPoPKey(chooseAlgorithm(discovery.authServer, server)) : undefined;
 }
 
 /** With `--dpop` a Bearer answer is an error, never a quiet downgrade. */
@@ -98,9 +99,9 @@ function publicJwk(jwk: JsonWebKey): JsonWebKey {
   return Object.fromEntries(Object.entries(jwk).filter(([member]) => !PRIVATE_MEMBERS.includes(member))) as JsonWebKey;
 }
 
-async function load(key: DPoPKey): Promise<Loaded> {
+async function load(key: DPoPKey, server: string): Promise<Loaded> {
   const algorithm = ALGORITHMS[key.alg];
-  if (!algorithm) throw new OAuthError(`the DPoP key of this grant uses ${key.alg}, which mcpkey cannot sign with`, 'run `mcpkey oauth authorize NAME` again', 'dpop_key_invalid');
+  if (!algorithm) throw new OAuthError(`the DPoP key of ${server} uses ${untrusted(String(key.alg))}, which mcpkey cannot sign with`, `run \`mcpkey oauth authorize ${server}\` again`, 'dpop_key_invalid');
   let pair: webcrypto.CryptoKeyPair;
   try {
     pair = {
@@ -108,7 +109,7 @@ async function load(key: DPoPKey): Promise<Loaded> {
       publicKey: await crypto.subtle.importKey('jwk', publicJwk(key.jwk), algorithm, true, ['verify']),
     };
   } catch {
-    throw new OAuthError('the DPoP key stored with this grant cannot be read', 'run `mcpkey oauth authorize NAME` again to make a new one', 'dpop_key_invalid');
+    throw new OAuthError(`the DPoP key stored with the grant of ${server} cannot be read`, `run \`mcpkey oauth authorize ${server}\` again to make a new one`, 'dpop_key_invalid');
   }
   const lib = await openidClient();
   // The configuration only lends the handle its clock skew (none); the key and nonces are its own.
@@ -117,11 +118,11 @@ async function load(key: DPoPKey): Promise<Loaded> {
 }
 
 /** The handle that signs proofs with this key (and remembers nonces). */
-export function dpopHandle(key: DPoPKey): Promise<Loaded> {
+export function dpopHandle(key: DPoPKey, server = 'NAME'): Promise<Loaded> {
   const id = JSON.stringify(publicJwk(key.jwk));
   let entry = loaded.get(id);
   if (!entry) {
-    entry = load(key);
+    entry = load(key, server);
     loaded.set(id, entry);
     entry.catch(() => loaded.delete(id));
   }
@@ -129,8 +130,8 @@ export function dpopHandle(key: DPoPKey): Promise<Loaded> {
 }
 
 /** openid-client's options for a token request of a grant with this key (none without one). */
-export async function dpopOptions(key: DPoPKey | undefined): Promise<{ DPoP?: Client.DPoPHandle }> {
-  return key ? { DPoP: (await dpopHandle(key)).handle } : {};
+export async function dpopOptions(key: DPoPKey | undefined, server?: string): Promise<{ DPoP?: Client.DPoPHandle }> {
+  return key ? { DPoP: (await dpopHandle(key, server)).handle } : {};
 }
 
 /** `oauth token` on a bound grant: the token alone is useless to whoever receives it, so it is not printed. */

@@ -126,7 +126,7 @@ async function refresh(server: string, grant: StoredGrant, deps: TokenDeps, now:
   return withSignalsDeferred(async () => {
     let tokens;
     try {
-      tokens = await lib.refreshTokenGrant(config, grant.refreshToken!, grant.noResourceIndicator ? {} : { resource: grant.resource }, await dpopOptions(grant.dpop));
+      tokens = await lib.refreshTokenGrant(config, grant.refreshToken!, grant.noResourceIndicator ? {} : { resource: grant.resource }, await dpopOptions(grant.dpop, server));
     } catch (error) {
       const failure = oauthFailure(error, 'refreshing the token');
       if (failure.code === 'invalid_grant' || failure.code === 'invalid_client' || failure.code === 'unauthorized_client') {

@@ -72,7 +72,7 @@ export async function runGrant(run: GrantRun, credentials: Credentials, now: () 
       ...(run.noResourceIndicator ? {} : { resource: run.resource }),
       ...(run.scope ? { scope: run.scope } : {}),
       credentials,
-      dpop: await dpopOptions(run.dpop),
+      dpop: await dpopOptions(run.dpop, run.server),
     });
   } catch (error) {
     throw refused(error, run, kind);
