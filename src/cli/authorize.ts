@@ -76,7 +76,7 @@ export function buildRequest(
     ...(options.clientId ? { clientId: options.clientId } : {}),
     ...(extra.clientSecret ? { clientSecret: extra.clientSecret } : {}),
     // Grants without a person keep their client authentication in the settings; the browser flow takes a secret method.
-    ...(options.clientAuth && !isMachineGrant(settings.grant) ? { clientAuthMethod: options.clientAuth as TokenAuthMethod } : {}),
+    ...(settings.clientAuth && !isMachineGrant(settings.grant) ? { clientAuthMethod: settings.clientAuth as TokenAuthMethod } : {}),
     ...(port !== undefined ? { port } : {}),
     timeoutMs: timeout * 1000,
     openBrowser: options.browser !== false,

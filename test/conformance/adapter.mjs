@@ -255,7 +255,33 @@ async function oauthScenario() {
   await callTool('test-tool', '--authorize');
 }
 
+/**
+ * The authorization extensions mcpkey implements, the way CI uses them: the entry remembers its grant,
+ * the credential material comes from environment variables only (the secret chain's first source), no
+ * `oauth authorize`: `tools` obtains the token itself. An mcpkey without `--grant` plays them as OAuth.
+ */
+async function grantScenario(grant) {
+  if (!(await helpOf('server', 'add')).includes('--grant')) return oauthScenario();
+  const variable = (key) => `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_OAUTH_${key}`;
+  const args = ['server', 'add', name, '--url', serverUrl, '--grant', grant, '--client-id', context.client_id];
+  if (context.client_secret) env[variable('CLIENT_SECRET')] = context.client_secret;
+  if (context.private_key_pem) {
+    env[variable('PRIVATE_KEY')] = context.private_key_pem;
+    args.push('--client-auth', 'private_key_jwt');
+  }
+  if (context.valid_jwt) {
+    env.CONFORMANCE_WORKLOAD_JWT = context.valid_jwt;
+    args.push('--assertion-env', 'CONFORMANCE_WORKLOAD_JWT');
+  }
+  await must(args);
+  await listTools();
+  await callTool('test-tool');
+}
+
 const scenarios = {
+  'auth/client-credentials-basic': () => grantScenario('client-credentials'),
+  'auth/client-credentials-jwt': () => grantScenario('client-credentials'),
+  'auth/wif-jwt-bearer': () => grantScenario('jwt-bearer'),
   // 2025-11-25 lifecycle: initialize, then one request.
   initialize: async () => {
     await addServer(false);

@@ -28,12 +28,17 @@ const MAY_FAIL = new Set([
   'http-invalid-tool-headers',
 ]);
 
+// Extension scenarios (optional for the suite) of the extensions mcpkey implements: scored here.
+const CLAIMED_EXTENSIONS = ['auth/client-credentials-basic', 'auth/client-credentials-jwt', 'auth/wif-jwt-bearer'];
+
 function requirementSet(label) {
   const file = join(here, 'node_modules/@modelcontextprotocol/conformance/requirements', `${label}.yaml`);
   if (!existsSync(file)) return undefined;
   const set = parse(readFileSync(file, 'utf8'));
-  const unscored = new Map((set.not_scored ?? []).filter((entry) => entry.leg === 'client').map((entry) => [entry.scenario, entry.reason]));
-  return { scored: set.client ?? [], unscored };
+  const client = (set.not_scored ?? []).filter((entry) => entry.leg === 'client');
+  const claimed = client.filter((entry) => entry.reason === 'extension' && CLAIMED_EXTENSIONS.includes(entry.scenario)).map((entry) => entry.scenario);
+  const unscored = new Map(client.filter((entry) => !claimed.includes(entry.scenario)).map((entry) => [entry.scenario, entry.reason]));
+  return { scored: [...(set.client ?? []), ...claimed], unscored };
 }
 
 /** results/LABEL/<scenario>-<ISO timestamp with - for : and .>/checks.json; scenario names contain '/'. */

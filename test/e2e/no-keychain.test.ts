@@ -36,7 +36,7 @@ describe('without a keychain: what was done, what could not be, and one exit cod
     expect(json.code, json.stderr).toBe(0);
     const data = JSON.parse(json.stdout);
     expect(data.servers.length).toBeGreaterThan(5);
-    expect(data.servers.find((s: { name: string }) => s.name === 'linear')).toEqual({ name: 'linear', status: 'unknown', scopes: [] });
+    expect(data.servers.find((s: { name: string }) => s.name === 'linear')).toEqual({ name: 'linear', status: 'unknown', grant: 'authorization-code', scopes: [] });
     expect(data.warnings).toEqual([expect.stringMatching(/^the OS keychain is unavailable \(no Secret Service on the D-Bus session bus\); the grants could not be read/)]);
     const table = await sandbox.run(['oauth', 'ls'], { env: NO_DBUS });
     expect(table.code).toBe(0);

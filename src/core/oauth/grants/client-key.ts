@@ -62,8 +62,14 @@ export async function clientAuthentication(ctx: GrantContext): Promise<{ method:
   const key = configured === undefined || configured === 'private_key_jwt' ? await credentials.secret(privateKeyName(server)) : undefined;
   const secret = configured === undefined || configured === 'client_secret_basic' || configured === 'client_secret_post' ? await credentials.secret(clientSecretName(server)) : undefined;
   // Client credentials always authenticate the client: without a key, a secret is what is missing.
-  const fallback: ClientAuthMethod = ctx.settings.grant === 'client-credentials' ? secretAuthMethod(metadata) : 'none';
-  const method: ClientAuthMethod = configured ?? (key ? 'private_key_jwt' : secret ? secretAuthMethod(metadata) : fallback);
+  const keyOnly = metadata.token_endpoint_auth_methods_supported?.every((method) => method === 'private_key_jwt' || method === 'none');
+  const unconfigured = (): ClientAuthMethod => {
+    if (key) return 'private_key_jwt';
+    if (secret) return secretAuthMethod(metadata);
+    if (ctx.settings.grant !== 'client-credentials') return 'none';
+    return keyOnly ? 'private_key_jwt' : secretAuthMethod(metadata);
+  };
+  const method: ClientAuthMethod = configured ?? unconfigured();
   const supported = metadata.token_endpoint_auth_methods_supported;
   if (method !== 'none' && supported && !supported.includes(method)) {
     throw new OAuthError(`${metadata.issuer} does not accept ${method} client authentication (it accepts ${supported.join(', ')})`, 'choose another with --client-auth', 'unsupported_client_auth');
