@@ -9,6 +9,7 @@ import { startAuthServer, type AuthServer } from '../fixtures/auth-server.js';
 import { startMcpServer, type McpResourceServer } from '../fixtures/mcp-server.js';
 import { createWorkloadIssuer, jwtBearerGrant, JWT_BEARER, startActionsTokenService, type ActionsTokenService, type JwtBearerLog } from '../fixtures/workload-identity.js';
 import { expectOneLine, filesUnder, useSandbox } from './helpers.js';
+import { INITIALIZE, rawBridge } from './raw-bridge.js';
 
 const NO_DBUS = { DBUS_SESSION_BUS_ADDRESS: undefined, XDG_RUNTIME_DIR: join('/nonexistent', 'runtime') };
 const SECRET = 'ci-client-secret-0123456789abcdef';
@@ -66,6 +67,22 @@ describe('CI: no D-Bus, no terminal, only environment variables', () => {
       expect(file.content, file.path).not.toContain(accessToken);
       expect(file.content, file.path).not.toContain(SECRET);
     }
+  }, 120_000);
+
+  it('client credentials through the run bridge: the grant is obtained before the client talks, tools/call works', async () => {
+    const added = await sandbox.run(['server', 'add', 'tracker', '--url', mcp.url, '--grant', 'client-credentials', '--client-id', 'ci-bot'], { env: NO_DBUS });
+    expect(added.code, added.stderr).toBe(0);
+    const bridge = rawBridge(sandbox, ['tracker'], { ...NO_DBUS, TRACKER_OAUTH_CLIENT_SECRET: SECRET } as unknown as Record<string, string>);
+    try {
+      bridge.send(INITIALIZE);
+      expect(await bridge.response(0)).toHaveProperty('result');
+      bridge.send({ method: 'notifications/initialized' });
+      bridge.send({ id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'bridged' } } });
+      expect(JSON.stringify(await bridge.response(1))).toContain('bridged');
+    } finally {
+      await bridge.close();
+    }
+    expect(bridge.stderr()).not.toContain(SECRET);
   }, 120_000);
 
   it('a missing secret in CI is one line, exit 7, naming the variable to set', async () => {

@@ -38,7 +38,7 @@ export async function runServer(outer: Context, name: string, override: string[]
     // stdin is the protocol channel: a step-up opens the browser only with --authorize, else the request fails with the command.
     const connect = await connectOptions(ctx, entry, secrets, options.protocol, { browser: options.authorize === true });
     // Fail before the client starts talking when there is no grant at all.
-    if (usesOAuth(entry)) await validGrant(entry.name, connect.oauth!);
+    if (usesOAuth(entry)) await validGrant(entry.name, connect.oauth);
     sayWaiting(ctx);
     return runBridge({
       connect: (_local, relayElicitation) =>
