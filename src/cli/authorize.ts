@@ -35,6 +35,8 @@ export interface AuthorizeSummary {
   scopes: string[];
   expiresAt?: string;
   refreshable: boolean;
+  /** `DPoP` when the token is bound to a key (RFC 9449). */
+  tokenType: string;
 }
 
 /** The entry must be a remote server that authorizes with OAuth. */
@@ -95,6 +97,7 @@ export function summarize(result: AuthorizeResult): AuthorizeSummary {
     scopes: grant.scope?.split(' ').filter(Boolean) ?? [],
     ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
     refreshable: grant.refreshToken !== undefined,
+    tokenType: grant.tokenType,
   };
 }
 
@@ -159,5 +162,6 @@ export function printAuthorize(summary: AuthorizeSummary, printer: Printer): voi
   // The issuer and scopes are the authorization server's words: escaped, whatever the printer keeps.
   const scopes = summary.scopes.length ? ` (${printable(summary.scopes.join(' '), 500)})` : '';
   const grant = summary.grant === 'authorization-code' ? '' : ` with the ${summary.grant} grant`;
-  printer.success(`Authorized ${summary.server}${grant} at ${printable(summary.issuer, 500)}${scopes}${expiry}`);
+  const bound = summary.tokenType === 'DPoP' ? ', bound to a DPoP key' : '';
+  printer.success(`Authorized ${summary.server}${grant} at ${printable(summary.issuer, 500)}${scopes}${expiry}${bound}`);
 }

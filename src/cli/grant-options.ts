@@ -25,7 +25,8 @@ export function addGrantOptions(command: Command): Command {
     .option('--github-oidc', "jwt-bearer: use the GitHub Actions job's OIDC token")
     .option('--audience <aud>', 'with --github-oidc: the audience to ask for (default: the authorization server)')
     .option('--idp <name>', 'enterprise: the IdP that issues the assertion (mcpkey idp add)')
-    .option('--dpop', 'bind tokens to a key of this machine (DPoP, RFC 9449)');
+    .option('--dpop', 'bind tokens to a key made for the grant (DPoP, RFC 9449); default: when both servers support it')
+    .option('--no-dpop', 'plain Bearer tokens, even where DPoP is offered');
 }
 
 /** Whether any grant option was given (else an entry's own settings apply). */
@@ -51,12 +52,12 @@ export function grantSettingsFrom(options: GrantOptions, cwd: string, base: Gran
   const assertion = assertionOf(options, cwd);
   const sameGrant = options.grant === undefined || options.grant === (base.grant ?? 'authorization-code');
   const settings: GrantSettings = {
-    ...(sameGrant ? base : { ...(base.dpop ? { dpop: true } : {}) }),
+    ...(sameGrant ? base : { ...(base.dpop !== undefined ? { dpop: base.dpop } : {}) }),
     ...(options.grant ? { grant: options.grant } : {}),
     ...(options.clientAuth ? { clientAuth: options.clientAuth } : {}),
     ...(assertion ? { assertion } : {}),
     ...(options.idp ? { idp: options.idp } : {}),
-    ...(options.dpop ? { dpop: true } : {}),
+    ...(options.dpop !== undefined ? { dpop: options.dpop } : {}),
   };
   const problem = grantSettingsProblem(settings as Record<string, unknown>);
   if (problem) {

@@ -21,6 +21,8 @@ export interface OAuthListItem {
   expiresIn?: number;
   scopes: string[];
   client?: string;
+  /** `DPoP` for a token bound to a key (RFC 9449), which only mcpkey itself can present; else `Bearer`. */
+  tokenType?: 'Bearer' | 'DPoP';
 }
 
 export interface OAuthList {
@@ -58,7 +60,7 @@ export async function listGrants(deps: { catalog: readonly ResolvedEntry[]; stor
       ...(status.issuer ? { issuer: status.issuer } : {}),
       ...(status.expiresAt ? { expiresAt: status.expiresAt, expiresIn: Math.round((Date.parse(status.expiresAt) - now()) / 1000) } : {}),
       scopes: status.scopes ?? [],
-      ...(grant ? { client: grant.client } : {}),
+      ...(grant ? { client: grant.client, tokenType: grant.dpop ? ('DPoP' as const) : ('Bearer' as const) } : {}),
     };
   });
   return { servers, warnings };
@@ -76,11 +78,12 @@ export function printGrants(result: OAuthList, printer: Printer): void {
   const colour = (status: OAuthListItem['status']) =>
     status === 'authorized' ? style.green(status) : status === 'not-authorized' ? style.dim(status) : style.yellow(status);
   printer.table(
-    ['name', 'status', 'grant', 'expires', 'issuer', 'scopes'],
+    ['name', 'status', 'grant', 'token', 'expires', 'issuer', 'scopes'],
     result.servers.map((item) => [
       item.name,
       colour(item.status),
       item.grant,
+      item.tokenType ?? '',
       item.expiresIn !== undefined ? relative(item.expiresIn) : '',
       // What an authorization server granted is its text, not ours: clipped so one long value cannot bury the table.
       printable(item.issuer ?? '', 80),
@@ -93,7 +96,7 @@ export function registerLs(parent: Command, runtime: Runtime): void {
   parent
     .command('ls')
     .alias('list')
-    .description('list OAuth servers and their grants: status, grant kind, expiry, issuer, scopes')
+    .description('list OAuth servers and their grants: status, grant kind, token type (Bearer or DPoP), expiry, issuer, scopes')
     .option('--json', 'machine-readable output')
     .addHelpText('after', examples('mcpkey oauth ls', 'mcpkey oauth ls --json'))
     .action(

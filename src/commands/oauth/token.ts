@@ -44,7 +44,7 @@ export function registerToken(parent: Command, runtime: Runtime): void {
     .option('--json', 'print {"Authorization":"Bearer <token>"} (for MCP clients\' headers helpers)')
     .addHelpText(
       'after',
-      `\nAn unknown server exits 3; a server that does not use OAuth exits 2.${examples('mcpkey oauth token linear', 'curl -H "$(mcpkey oauth token linear --header)" https://mcp.linear.app/mcp')}`,
+      `\nAn unknown server exits 3; a server that does not use OAuth exits 2; a token bound to a DPoP key exits 7 (mcpkey run and tools send it with its proofs).${examples('mcpkey oauth token linear', 'curl -H "$(mcpkey oauth token linear --header)" https://mcp.linear.app/mcp')}`,
     )
     .action(
       action<{ header?: boolean; json?: boolean }>(runtime, async (ctx, [name], options) => {
@@ -52,6 +52,7 @@ export function registerToken(parent: Command, runtime: Runtime): void {
         const [{ validGrant }, { tokenDeps, withMachineGrant }] = await Promise.all([import('../../core/oauth/tokens.js'), import('../../cli/machine-grant.js')]);
         const entry = tokenEntry(await ctx.catalog(), name!);
         const grant = await validGrant(entry.name, tokenDeps(await withMachineGrant(ctx, entry)));
+        if (grant.dpop) throw (await import('../../core/oauth/dpop.js')).boundTokenRefused(entry.name);
         // Like `secret get`, the one place a token is printed: asked for by name.
         runtime.stdout.write(`${formatToken(grant.accessToken, options.header ? 'header' : options.json ? 'json' : 'token')}\n`);
       }),

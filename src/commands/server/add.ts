@@ -22,6 +22,8 @@ export interface AddOptions extends GrantOptions {
   description?: string;
   clientId?: string;
   scope?: string;
+  /** --dpop / --no-dpop: remembered as `oauth.dpop` (RFC 9449 sender-constrained tokens). */
+  dpop?: boolean;
   /** false with --no-auth: a remote server that needs no authorization. */
   auth?: boolean;
   force?: boolean;

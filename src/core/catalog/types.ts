@@ -54,7 +54,7 @@ export interface GrantSettings {
   assertion?: AssertionSource;
   /** Enterprise-managed authorization: the IdP (`mcpkey idp add`) that issues the assertion. */
   idp?: string;
-  /** Sender-constrained tokens (RFC 9449). */
+  /** Sender-constrained tokens (RFC 9449): true always, false never; absent, when both servers support them. */
   dpop?: boolean;
 }
 

@@ -5,6 +5,7 @@ import { issuerChangeNotice, preRegisteredFor } from './binding.js';
 import { authorizationResponse, type PasteReader } from './callback.js';
 import { chooseClient, type ClientIdentity } from './clients.js';
 import { discover, type DiscoveryResult, type Fetch } from './discovery.js';
+import { checkBound, dpopHandle, keyForGrant } from './dpop.js';
 import { OAuthError } from './errors.js';
 import { chooseScope, grantFromTokens } from './grant.js';
 import { isMachineGrant } from './grants/settings.js';
@@ -71,6 +72,10 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
   const previous = await deps.store.grant(request.server);
   const moved = issuerChangeNotice(request.server, previous, metadata.issuer);
   if (moved) deps.notify(moved);
+  // A new key for every grant; its proofs go with the token request (and later refreshes).
+  const dpopKey = await keyForGrant(request.server, request.settings?.dpop, discovery, previous);
+  const dpop = dpopKey ? await dpopHandle(dpopKey) : undefined;
+  const dpopOption = dpop ? { DPoP: dpop.handle } : {};
   const preRegistered = await preRegisteredFor(
     {
       server: request.server,
@@ -108,7 +113,9 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       ...(scope ? { requestedScope: scope } : {}),
       now: now(),
       noResourceIndicator: !request.resourceIndicator,
+      ...(dpopKey ? { dpop: dpopKey } : {}),
     });
+    checkBound(request.settings?.dpop, grant, metadata.issuer);
     await deps.store.saveGrant(grant);
     return { grant, discovery, client };
   };
@@ -124,7 +131,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       const started = await lib.initiateDeviceAuthorization(config, { ...(scope ? { scope } : {}), ...resourceParams });
       deps.notify(`To authorize ${request.server}, open ${started.verification_uri} and enter the code ${started.user_code}`);
       if (request.openBrowser) await deps.browser(started.verification_uri_complete ?? started.verification_uri);
-      const tokens = await lib.pollDeviceAuthorizationGrant(config, started, resourceParams, { signal: AbortSignal.timeout(request.timeoutMs) });
+      const tokens = await lib.pollDeviceAuthorizationGrant(config, started, resourceParams, { signal: AbortSignal.timeout(request.timeoutMs), ...dpopOption });
       return await keep(tokens, client);
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw new OAuthError(`no authorization within ${Math.round(request.timeoutMs / 1000)} s`, 'run the command again and enter the code sooner, or raise --timeout', 'timeout');
@@ -163,6 +170,8 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
       state,
       ...(scope ? { scope } : {}),
       ...resourceParams,
+      // RFC 9449 §10: the code can be redeemed only with this key.
+      ...(dpop ? { dpop_jkt: await dpop.thumbprint } : {}),
     });
     deps.notify(`Open this URL to authorize ${request.server}:\n\n  ${authorizationUrl.href}\n`);
     if (request.openBrowser && !(await deps.browser(authorizationUrl.href))) deps.notify('Could not open a browser; open the URL above yourself.');
@@ -171,7 +180,7 @@ export async function authorize(request: AuthorizeRequest, deps: AuthorizeDeps):
     let tokens;
     try {
       // openid-client repeats the state and iss checks against the same recorded issuer (metadata.issuer).
-      tokens = await lib.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: verifier, expectedState: state }, resourceParams);
+      tokens = await lib.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: verifier, expectedState: state }, resourceParams, dpopOption);
     } catch (failure) {
       const mapped = oauthFailure(failure, 'the token request');
       if (mapped.code === 'invalid_client' && client.kind === 'dynamic') {
@@ -201,6 +210,7 @@ async function authorizeWithoutBrowser(request: AuthorizeRequest, discovery: Dis
   const wanted = request.scope?.split(/\s+/).includes('offline_access');
   const machineScope = scope?.split(' ').filter((word) => wanted || word !== 'offline_access').join(' ') || undefined;
   const { runGrant } = await import('./grants/index.js');
+  const dpop = await keyForGrant(request.server, settings.dpop, discovery, await deps.store.grant(request.server));
   const grant = await runGrant(
     {
       server: request.server,
@@ -210,10 +220,12 @@ async function authorizeWithoutBrowser(request: AuthorizeRequest, discovery: Dis
       clientId,
       settings,
       ...(machineScope ? { scope: machineScope } : {}),
+      ...(dpop ? { dpop } : {}),
     },
     deps.credentials ?? { env: deps.env, secret: async () => undefined, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
     deps.now,
   );
+  checkBound(settings.dpop, grant, discovery.authServer.issuer);
   await deps.store.saveGrant(grant);
   return { grant, discovery, client: { kind: grant.client, clientId, authMethod: grant.authMethod } };
 }

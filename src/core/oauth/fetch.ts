@@ -1,4 +1,5 @@
 import { untrusted } from '../text.js';
+import { dpopResourceFetch } from './dpop-fetch.js';
 import { notAuthorized, OAuthError } from './errors.js';
 import { unionScopes } from './grant.js';
 import { fetchResourceMetadata, type Fetch } from './metadata.js';
@@ -78,7 +79,8 @@ export function authorizedFetch(options: AuthorizedFetchOptions): Fetch {
     if (url.origin !== new URL(grant.resource).origin) return base(input, init);
     let refreshed = false;
     for (;;) {
-      const response = await base(input, withAuthorization(init, grant.accessToken, options.server));
+      // A DPoP-bound token goes with a fresh proof of its key (dpop-fetch.ts), a Bearer one as it is.
+      const response = grant.dpop ? await dpopResourceFetch(base, input, init, { ...grant, dpop: grant.dpop }) : await base(input, withAuthorization(init, grant.accessToken, options.server));
       if (response.status === 401 && !refreshed) {
         const challenge = challengeOf(response);
         await response.body?.cancel();

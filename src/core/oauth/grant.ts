@@ -1,5 +1,6 @@
 import type { OAuthSpec } from '../catalog/types.js';
 import type { DiscoveryResult } from './discovery.js';
+import type { DPoPKey } from './dpop.js';
 import { OAuthError } from './errors.js';
 import type { AuthServerMetadata } from './metadata.js';
 import type { ClientAuthMethod, ClientKind, StoredGrant } from './store.js';
@@ -39,11 +40,16 @@ export function grantFromTokens(
     now: number;
     previous?: StoredGrant;
     noResourceIndicator?: boolean;
+    /** The key the token request carried proofs of (RFC 9449); a refresh uses the previous grant's. */
+    dpop?: DPoPKey;
   },
 ): StoredGrant {
   const tokenType = tokens.token_type ?? 'Bearer';
-  if (tokenType.toLowerCase() !== 'bearer') {
-    throw new OAuthError(`the server issued a ${tokenType} token; mcpkey supports Bearer tokens only`, 'report it to the server operator', 'unsupported_token_type');
+  const key = context.dpop ?? context.previous?.dpop;
+  // A DPoP token only for a request that proved a key; an authorization server that answered Bearer did not bind it.
+  const bound = key !== undefined && tokenType.toLowerCase() === 'dpop';
+  if (!bound && tokenType.toLowerCase() !== 'bearer') {
+    throw new OAuthError(`the server issued a ${tokenType} token; mcpkey supports Bearer and DPoP tokens only`, 'report it to the server operator', 'unsupported_token_type');
   }
   const refreshToken = tokens.refresh_token ?? context.previous?.refreshToken;
   const scope = tokens.scope ?? context.previous?.scope ?? context.requestedScope;
@@ -61,7 +67,8 @@ export function grantFromTokens(
     authMethod: context.client.authMethod,
     accessToken: tokens.access_token,
     ...(refreshToken ? { refreshToken } : {}),
-    tokenType: 'Bearer',
+    tokenType: bound ? 'DPoP' : 'Bearer',
+    ...(bound ? { dpop: key } : {}),
     ...(typeof tokens.expires_in === 'number' ? { expiresAt: new Date(context.now + tokens.expires_in * 1000).toISOString() } : {}),
     ...(scope ? { scope } : {}),
     ...(requestedScope ? { requestedScope } : {}),

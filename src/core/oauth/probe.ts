@@ -1,12 +1,14 @@
 import { version } from '../version.js';
 import { request, type Fetch } from './metadata.js';
-import { bearerChallenge } from './www-authenticate.js';
+import { tokenChallenge } from './www-authenticate.js';
 
 /** What an unauthenticated request's 401/403 challenge said (RFC 6750 / RFC 9728 parameters). */
 export interface ChallengeParams {
   scope?: string;
   error?: string;
   resourceMetadata?: string;
+  /** The server offered the DPoP scheme (RFC 9449 §7.1). */
+  dpop?: true;
 }
 
 export interface ProbeResult {
@@ -18,10 +20,11 @@ export interface ProbeResult {
   method: 'tools/list' | 'initialize';
 }
 
-/** The parameters of a response's Bearer challenge, if it carries one. */
+/** The parameters of a response's Bearer or DPoP challenge, if it carries one. */
 export function challengeOf(response: Response): ChallengeParams {
-  const challenge = bearerChallenge(response.headers.get('www-authenticate'));
+  const { challenge, dpop } = tokenChallenge(response.headers.get('www-authenticate'));
   return {
+    ...(dpop ? { dpop: true as const } : {}),
     ...(challenge?.params.scope ? { scope: challenge.params.scope } : {}),
     ...(challenge?.params.error ? { error: challenge.params.error } : {}),
     ...(challenge?.params.resource_metadata ? { resourceMetadata: challenge.params.resource_metadata } : {}),

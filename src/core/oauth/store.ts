@@ -2,6 +2,7 @@ import type { KeychainStore, WriteOptions } from '../secrets/keychain.js';
 import { isKeychainError } from '../secrets/keychain-errors.js';
 import { readerOf, type KeychainReader } from '../secrets/reader.js';
 import type { GrantStatusSource, OAuthStatus } from '../auth/classify.js';
+import type { DPoPKey } from './dpop.js';
 import type { ClientAuthMethod, GrantKind, GrantSettings } from '../catalog/types.js';
 
 export type { ClientAuthMethod, GrantKind, GrantSettings } from '../catalog/types.js';
@@ -25,7 +26,10 @@ export interface StoredGrant {
   authMethod: ClientAuthMethod;
   accessToken: string;
   refreshToken?: string;
+  /** `Bearer`, or `DPoP` for a token bound to `dpop`'s key. */
   tokenType: string;
+  /** RFC 9449: the key the tokens are bound to (the private key lives only here, in the keychain). */
+  dpop?: DPoPKey;
   /** ISO 8601; absent when the server gave no lifetime. */
   expiresAt?: string;
   /** What the server granted (its `scope`), else what was asked for. */

@@ -4,6 +4,7 @@ import { CliError, ExitCode } from '../errors.js';
 import { withLock } from '../lock.js';
 import { KEYCHAIN_PATIENCE_MS } from '../secrets/keychain.js';
 import { withSignalsDeferred } from './defer-signals.js';
+import { dpopOptions } from './dpop.js';
 import type { AuthServerMetadata } from './metadata.js';
 import { notAuthorized, OAuthError } from './errors.js';
 import { grantFromTokens } from './grant.js';
@@ -125,7 +126,7 @@ async function refresh(server: string, grant: StoredGrant, deps: TokenDeps, now:
   return withSignalsDeferred(async () => {
     let tokens;
     try {
-      tokens = await lib.refreshTokenGrant(config, grant.refreshToken!, grant.noResourceIndicator ? {} : { resource: grant.resource });
+      tokens = await lib.refreshTokenGrant(config, grant.refreshToken!, grant.noResourceIndicator ? {} : { resource: grant.resource }, await dpopOptions(grant.dpop, server));
     } catch (error) {
       const failure = oauthFailure(error, 'refreshing the token');
       if (failure.code === 'invalid_grant' || failure.code === 'invalid_client' || failure.code === 'unauthorized_client') {

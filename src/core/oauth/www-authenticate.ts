@@ -88,3 +88,20 @@ export function bearerChallenge(header: string | null | undefined): Challenge | 
   if (!header) return undefined;
   return parseWwwAuthenticate(header).find((challenge) => challenge.scheme.toLowerCase() === 'bearer');
 }
+
+/**
+ * The challenge that speaks about an access token: Bearer (RFC 6750) or DPoP (RFC 9449 §7.1), read
+ * alike. With both, the one naming an error wins (a DPoP server says `use_dpop_nonce` or
+ * `insufficient_scope` in its own); `dpop` says whether the server offered DPoP at all.
+ */
+export function tokenChallenge(header: string | null | undefined): { challenge?: Challenge; dpop: boolean } {
+  if (!header) return { dpop: false };
+  const challenges = parseWwwAuthenticate(header);
+  const bearer = challenges.find((challenge) => challenge.scheme.toLowerCase() === 'bearer');
+  const dpop = challenges.find((challenge) => challenge.scheme.toLowerCase() === 'dpop');
+  const main = dpop && (dpop.params.error !== undefined || !bearer) ? dpop : bearer;
+  if (!main) return { dpop: false };
+  const other = main === dpop ? bearer : dpop;
+  // resource_metadata and scope may sit in either one.
+  return { challenge: { ...main, params: { ...other?.params, ...main.params } }, dpop: dpop !== undefined };
+}

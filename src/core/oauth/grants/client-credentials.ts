@@ -8,7 +8,7 @@ export const clientCredentials: Grant = {
   async obtain(ctx) {
     const lib = await openidClient();
     const { config, method } = await grantConfiguration(ctx);
-    const tokens = await lib.clientCredentialsGrant(config, { ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.resource ? { resource: ctx.resource } : {}) });
+    const tokens = await lib.clientCredentialsGrant(config, { ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.resource ? { resource: ctx.resource } : {}) }, ctx.dpop);
     return { tokens, authMethod: method };
   },
 };

@@ -28,7 +28,7 @@ export const enterprise: Grant = {
     const { assertion } = await requestIdJag(idp.client, { server: ctx.server, audience: ctx.metadata.issuer, resource: ctx.resource, ...(ctx.scope ? { scope: ctx.scope } : {}) }, idp.deps);
     const lib = await openidClient();
     const { config, method } = await grantConfiguration(ctx);
-    const tokens = await lib.genericGrantRequest(config, JWT_BEARER, { assertion, resource: ctx.resource, ...(ctx.scope ? { scope: ctx.scope } : {}) });
+    const tokens = await lib.genericGrantRequest(config, JWT_BEARER, { assertion, resource: ctx.resource, ...(ctx.scope ? { scope: ctx.scope } : {}) }, ctx.dpop);
     // A refresh token would renew the grant behind the IdP's back: renewal asks the IdP again.
     const { refresh_token: _ignored, ...kept } = tokens;
     return { tokens: kept, authMethod: method };

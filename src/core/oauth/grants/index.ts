@@ -1,5 +1,6 @@
 import type { GrantKind, GrantSettings } from '../../catalog/types.js';
 import { CliError } from '../../errors.js';
+import { dpopOptions, type DPoPKey } from '../dpop.js';
 import { OAuthError } from '../errors.js';
 import { grantFromTokens } from '../grant.js';
 import type { AuthServerMetadata } from '../metadata.js';
@@ -28,6 +29,8 @@ export interface GrantRun {
   clientId: string;
   settings: GrantSettings;
   scope?: string;
+  /** The key to bind the tokens to (RFC 9449): made for a new grant, the stored one for a renewal. */
+  dpop?: DPoPKey;
 }
 
 /** Refusals that no retry and no other grant would fix: one line, exit 7, with what to check. */
@@ -73,6 +76,7 @@ export async function runGrant(run: GrantRun, credentials: Credentials, now: () 
       ...(run.noResourceIndicator ? {} : { resource: run.resource }),
       ...(run.scope ? { scope: run.scope } : {}),
       credentials,
+      dpop: await dpopOptions(run.dpop, run.server),
     });
   } catch (error) {
     throw refused(error, run, kind);
@@ -85,6 +89,7 @@ export async function runGrant(run: GrantRun, credentials: Credentials, now: () 
     ...(run.scope ? { requestedScope: run.scope } : {}),
     now: now(),
     ...(run.noResourceIndicator ? { noResourceIndicator: true } : {}),
+    ...(run.dpop ? { dpop: run.dpop } : {}),
   });
   // The client authentication found on the first run is the one every renewal uses.
   return { ...stored, grant: kind, settings: settingsOf({ ...run.settings, clientAuth: outcome.authMethod }) };
@@ -104,6 +109,7 @@ export async function renewGrant(grant: StoredGrant, deps: { store: OAuthStore; 
       clientId: grant.clientId,
       settings: { ...grant.settings, grant: grant.grant ?? 'authorization-code' },
       ...(grant.requestedScope ? { scope: grant.requestedScope } : {}),
+      ...(grant.dpop ? { dpop: grant.dpop } : {}),
     },
     deps.credentials,
     deps.now,

@@ -13,7 +13,7 @@ export const jwtBearer: Grant = {
     const assertion = await readAssertion(ctx.settings.assertion!, ctx.credentials, ctx.metadata.issuer);
     const lib = await openidClient();
     const { config, method } = await grantConfiguration(ctx);
-    const tokens = await lib.genericGrantRequest(config, JWT_BEARER, { assertion, ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.resource ? { resource: ctx.resource } : {}) });
+    const tokens = await lib.genericGrantRequest(config, JWT_BEARER, { assertion, ...(ctx.scope ? { scope: ctx.scope } : {}), ...(ctx.resource ? { resource: ctx.resource } : {}) }, ctx.dpop);
     return { tokens, authMethod: method };
   },
 };

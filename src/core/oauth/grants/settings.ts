@@ -44,6 +44,7 @@ export function settingsOf(spec: GrantSettings): GrantSettings {
     ...(spec.clientAuth ? { clientAuth: spec.clientAuth } : {}),
     ...(spec.assertion ? { assertion: spec.assertion } : {}),
     ...(spec.idp ? { idp: spec.idp } : {}),
-    ...(spec.dpop ? { dpop: true } : {}),
+    // false is a choice too (--no-dpop): never DPoP, even where both servers offer it.
+    ...(typeof spec.dpop === 'boolean' ? { dpop: spec.dpop } : {}),
   };
 }

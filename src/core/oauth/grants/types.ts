@@ -1,4 +1,5 @@
 import type { ClientAuthMethod, GrantSettings } from '../../catalog/types.js';
+import type { dpopOptions } from '../dpop.js';
 import type { Env } from '../../config/paths.js';
 import type { grantFromTokens } from '../grant.js';
 import type { AuthServerMetadata, Fetch } from '../metadata.js';
@@ -28,6 +29,8 @@ export interface GrantContext {
   resource?: string;
   scope?: string;
   credentials: Credentials;
+  /** openid-client's options for the token request: a DPoP proof when the grant is bound to a key (none otherwise). */
+  dpop?: Awaited<ReturnType<typeof dpopOptions>>;
 }
 
 export type TokenResponse = Parameters<typeof grantFromTokens>[0];
