@@ -170,7 +170,7 @@ describe('who may call', () => {
   it('a foreign Origin: 403, even with the bearer; a loopback page is let through', async () => {
     const foreign = await post({ ...auth(), origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
-    expect((await foreign.json()).error.message).toMatch(/Origin/);
+    expect(((await foreign.json()) as any).error.message).toMatch(/Origin/);
     expect((await post({ ...auth(), origin: 'null' })).status).toBe(403);
     const local = await post({ ...auth(), origin: 'http://localhost:5173' });
     expect(local.status).toBe(200);
@@ -217,7 +217,7 @@ describe('2026-07-28 header rules', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list', params: { _meta: { ...META, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } } }),
     });
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.error.code).toBe(-32022);
     expect(body.error.data.supported).toContain(MODERN);
   });
