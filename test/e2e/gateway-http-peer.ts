@@ -20,7 +20,7 @@ export interface StandIn {
   addTool: (name: string) => void;
 }
 
-const schema = (properties: Record<string, unknown>, required: string[] = []) => fromJsonSchema({ type: 'object', properties, required } as JsonSchemaType);
+const schema = <T>(properties: Record<string, unknown>, required: string[] = []) => fromJsonSchema<T>({ type: 'object', properties, required } as JsonSchemaType);
 const text = (value: string) => ({ content: [{ type: 'text' as const, text: value }] });
 
 export function standIn(): StandIn {
@@ -33,8 +33,8 @@ export function standIn(): StandIn {
     const handle = serveStdio(
       () => {
         const server = new McpServer({ name: 'stand-in', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
-        server.registerTool('echo', { description: 'Returns its text', inputSchema: schema({ text: { type: 'string' } }, ['text']) }, ({ text: value }: { text: string }) => text(value));
-        server.registerTool('slow', { description: 'Reports progress, then waits to be released', inputSchema: schema({ tag: { type: 'string' } }) }, async ({ tag }: { tag?: string }, ctx) => {
+        server.registerTool('echo', { description: 'Returns its text', inputSchema: schema<{ text: string }>({ text: { type: 'string' } }, ['text']) }, ({ text: value }) => text(value));
+        server.registerTool('slow', { description: 'Reports progress, then waits to be released', inputSchema: schema<{ tag?: string }>({ tag: { type: 'string' } }) }, async ({ tag }, ctx) => {
           const token = ctx.mcpReq._meta?.progressToken;
           if (token !== undefined) await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: 1, total: 2 } });
           await new Promise<void>((resolve) => waiting.push(resolve));
