@@ -16,6 +16,7 @@ const NOUNS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['client', async () => (await import('../commands/client/index.js')).registerClient],
   ['run', async () => (await import('../commands/run/index.js')).registerRun],
   ['tools', async () => (await import('../commands/tools/index.js')).registerTools],
+  ['gateway', async () => (await import('../commands/gateway/index.js')).registerGateway],
   ['completion', async () => (await import('../commands/completion/index.js')).registerCompletion],
   ['doctor', async () => (await import('../commands/doctor/index.js')).registerDoctor],
 ];

@@ -227,7 +227,7 @@ describe('bash', () => {
   });
 
   it('completes the top-level commands', async () => {
-    expect(sorted(await sandbox.bash(['']))).toEqual(['client', 'completion', 'doctor', 'oauth', 'run', 'secret', 'server', 'tools']);
+    expect(sorted(await sandbox.bash(['']))).toEqual(['client', 'completion', 'doctor', 'gateway', 'oauth', 'run', 'secret', 'server', 'tools']);
     expect(await sandbox.bash(['se'])).toEqual(expect.arrayContaining(['server', 'secret']));
     expect(await sandbox.bash(['se'])).not.toContain('completion');
   });
@@ -314,7 +314,7 @@ describe('zsh', () => {
   });
 
   it('completes commands, flags and choices', async () => {
-    expect(sorted((await sandbox.zsh([''])).map(zshValue))).toEqual(['client', 'completion', 'doctor', 'oauth', 'run', 'secret', 'server', 'tools']);
+    expect(sorted((await sandbox.zsh([''])).map(zshValue))).toEqual(['client', 'completion', 'doctor', 'gateway', 'oauth', 'run', 'secret', 'server', 'tools']);
     expect((await sandbox.zsh(['completion', ''])).map(zshValue)).toEqual(['install', 'bash', 'zsh', 'fish']);
     expect((await sandbox.zsh(['server', 'add', '--'])).map(zshValue)).toEqual(expect.arrayContaining(['--url', '--secret', '--force']));
     expect((await sandbox.zsh(['secret', 'get', 'neon.'])).map(zshValue)).toContain('neon.api_key');
@@ -340,7 +340,7 @@ describe('fish', () => {
   });
 
   it('completes commands and choices', async () => {
-    expect(sorted((await sandbox.fish('mcpkey ')).map(fishValue))).toEqual(['client', 'completion', 'doctor', 'oauth', 'run', 'secret', 'server', 'tools']);
+    expect(sorted((await sandbox.fish('mcpkey ')).map(fishValue))).toEqual(['client', 'completion', 'doctor', 'gateway', 'oauth', 'run', 'secret', 'server', 'tools']);
     expect(sorted((await sandbox.fish('mcpkey completion ')).map(fishValue))).toEqual(['bash', 'fish', 'install', 'zsh']);
     expect(sorted((await sandbox.fish('mcpkey server add x --transport ')).map(fishValue))).toEqual(['sse', 'streamable-http']);
   });

@@ -26,6 +26,8 @@ export interface LocalSessionOptions {
   env?: Record<string, string>;
   /** `mcpkey run` arguments after the name (e.g. --protocol). */
   runArgs?: string[];
+  /** Another mcpkey command line instead of `run NAME` (e.g. `gateway`). */
+  command?: string[];
 }
 
 export interface LocalSession {
@@ -73,7 +75,7 @@ export function textOf(result: unknown): string {
 export async function localSession(sandbox: Sandbox, era: LocalEra, name: string, options: LocalSessionOptions = {}): Promise<LocalSession> {
   const params = {
     command: process.execPath,
-    args: [BIN, 'run', name, ...(options.runArgs ?? [])],
+    args: [BIN, ...(options.command ?? ['run', name, ...(options.runArgs ?? [])])],
     env: { ...(sandbox.baseEnv() as Record<string, string>), ...options.env },
     cwd: sandbox.cwd,
     stderr: 'pipe' as const,

@@ -4,21 +4,24 @@ import { LEGACY_REVISION, MODERN_REVISION } from './revisions.js';
 /** The revisions of the `initialize` era mcpkey answers a local client in. */
 export const LEGACY_REVISIONS = [LEGACY_REVISION, '2025-06-18', '2025-03-26', '2024-11-05'];
 
+/** What the lifecycle answers read of a server: a connection, or the gateway describing itself. */
+export type ServerDescription = { client: Pick<McpConnection['client'], 'getServerCapabilities' | 'getServerVersion' | 'getInstructions'> };
+
 /** The `_meta` keys the 2026-07-28 envelope reserves; mcpkey's own connection sets them for the remote side. */
 export const RESERVED_META = ['io.modelcontextprotocol/protocolVersion', 'io.modelcontextprotocol/clientCapabilities', 'io.modelcontextprotocol/clientInfo'];
 
-function capabilities(connection: McpConnection): Record<string, unknown> {
+function capabilities(connection: ServerDescription): Record<string, unknown> {
   // Logging is deprecated at 2026-07-28 and not relayed; everything else the server offers passes.
   const { logging: _logging, ...rest } = (connection.client.getServerCapabilities() ?? {}) as Record<string, unknown>;
   return rest;
 }
 
-function serverInfo(connection: McpConnection): Record<string, unknown> {
+function serverInfo(connection: ServerDescription): Record<string, unknown> {
   return (connection.client.getServerVersion() as Record<string, unknown> | undefined) ?? { name: 'mcpkey-bridge', version: '0' };
 }
 
 /** Answers a 2025-era client's `initialize` from what the remote server told mcpkey, whatever its era. */
-export function initializeResult(connection: McpConnection, requested: unknown): Record<string, unknown> {
+export function initializeResult(connection: ServerDescription, requested: unknown): Record<string, unknown> {
   const instructions = connection.client.getInstructions();
   return {
     protocolVersion: typeof requested === 'string' && LEGACY_REVISIONS.includes(requested) ? requested : LEGACY_REVISION,
@@ -29,7 +32,7 @@ export function initializeResult(connection: McpConnection, requested: unknown):
 }
 
 /** Answers a 2026-07-28 client's `server/discover`: the server's own answer, or one built from its `initialize`. */
-export function discoverResult(connection: McpConnection): Record<string, unknown> {
+export function discoverResult(connection: ServerDescription): Record<string, unknown> {
   const instructions = connection.client.getInstructions();
   return {
     resultType: 'complete',

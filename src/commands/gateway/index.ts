@@ -1,0 +1,80 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { action, examples } from '../../cli/action.js';
+import type { Context } from '../../cli/context.js';
+import type { Runtime } from '../../cli/io.js';
+import { UsageError } from '../../core/errors.js';
+import { assertServerName } from '../../core/names.js';
+import type { GatewayOptions } from '../../gateway/index.js';
+
+export interface GatewayCommandOptions {
+  servers?: string;
+  dynamic?: boolean;
+  idle?: string;
+  timeout?: string;
+}
+
+export const DEFAULT_IDLE = '10m';
+export const DEFAULT_TIMEOUT = '60s';
+
+/** Everything `serveGateway` needs but the streams: one stdio session, or (with --http) one per HTTP session. */
+export async function gatewaySettings(ctx: Context, options: GatewayCommandOptions): Promise<Omit<GatewayOptions, 'stdin' | 'stdout'>> {
+  const [{ parseDuration }, { gatewayDeps }, { version }] = await Promise.all([import('../../gateway/index.js'), import('./deps.js'), import('../../core/version.js')]);
+  const idleMs = parseDuration(options.idle ?? DEFAULT_IDLE);
+  if (idleMs === undefined) throw new UsageError('--idle must be a duration like 30s, 10m or 1h', 'e.g. --idle 10m', 'invalid_option');
+  const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
+  if (timeoutMs === undefined || timeoutMs > 86_400_000) throw new UsageError('--timeout must be a duration like 30s or 2m (or seconds)', 'e.g. --timeout 60s', 'invalid_option');
+  const servers = options.servers?.split(',').map((name) => name.trim()).filter(Boolean).map(assertServerName);
+  if (servers) {
+    // A typo is named now, with the closest name, not later as missing tools.
+    const { findEntry } = await import('../../core/catalog/index.js');
+    const catalog = await ctx.catalog();
+    for (const name of servers) findEntry(catalog, name);
+  }
+  return {
+    log: (message) => ctx.printer.note(`mcpkey gateway: ${message}`),
+    deps: await gatewayDeps(ctx, String(timeoutMs / 1000)),
+    ...(servers ? { servers } : {}),
+    dynamic: options.dynamic !== false,
+    idleMs,
+    timeoutMs,
+    version: version(),
+  };
+}
+
+/** Serves the gateway on stdio until the client goes away; returns the exit code. */
+export async function runGateway(ctx: Context, options: GatewayCommandOptions): Promise<number> {
+  const [{ serveGateway }, settings] = await Promise.all([import('../../gateway/index.js'), gatewaySettings(ctx, options)]);
+  if (ctx.runtime.stdin.isTTY === true && ctx.runtime.stderr.isTTY === true) {
+    ctx.printer.note('mcpkey: the gateway waits for an MCP client on stdin (it is meant to be started by an MCP client; see mcpkey client config)');
+  }
+  return serveGateway({
+    ...settings,
+    stdin: ctx.runtime.stdin as Readable,
+    // The real process.stdout (a Writable) outside tests.
+    stdout: ctx.runtime.stdout as unknown as Writable,
+  });
+}
+
+export function registerGateway(program: Command, runtime: Runtime): void {
+  program
+    .command('gateway')
+    .description('one MCP server for every enabled server, with their credentials; find and add servers in the conversation')
+    .option('--servers <a,b>', 'these servers instead of the enabled ones')
+    .option('--no-dynamic', 'hide mcp-find, mcp-add and mcp-remove')
+    .option('--idle <duration>', `stop a server unused this long (default ${DEFAULT_IDLE})`)
+    .option('--timeout <duration>', `how long one tool call may take (default ${DEFAULT_TIMEOUT})`)
+    .addHelpText(
+      'after',
+      `
+Tools are named <server>__<tool>. Servers start on the first call that needs them, with their
+secrets injected as \`mcpkey run\` does, and stop when idle. mcp-add never takes a secret: it names
+the \`mcpkey secret set\` command to run, or returns a sign-in link for an OAuth server.
+${examples('mcpkey gateway', 'mcpkey gateway --servers memory,github --idle 5m', 'mcpkey gateway --no-dynamic')}`,
+    )
+    .action(
+      action<GatewayCommandOptions>(runtime, async (ctx, _args, options) => {
+        runtime.exitCode = await runGateway(ctx, options);
+      }),
+    );
+}
