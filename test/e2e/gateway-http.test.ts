@@ -4,7 +4,10 @@
  * a wrong one, from a foreign Origin or through a rebound Host are refused; concurrent callers reusing
  * the same JSON-RPC ids each get their own answers.
  */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyHttp } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttp } from '@modelcontextprotocol/client';
@@ -12,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveHttp, type HttpGateway } from '../../src/gateway/http.js';
 import { standIn, type StandIn } from './gateway-http-peer.js';
 import { eventually, textOf } from './local-clients.js';
+import { addFixtureServer, processesWith } from './gateway-peers.js';
+import { BIN, filesUnder, requireSecretService, Sandbox } from './helpers.js';
 
 const TOKEN = 'mcpk_test-token-0123456789abcdef';
 const MODERN = '2026-07-28';
@@ -231,5 +236,72 @@ describe('2026-07-28 header rules', () => {
 
   it('never logs the token', () => {
     expect(logged.join('\n')).not.toContain(TOKEN);
+  });
+});
+
+describe('mcpkey gateway --http', () => {
+  it('serves the real gateway to SDK clients of both eras with the token from the keychain; refuses the rest; no token or secret in the log', async () => {
+    requireSecretService();
+    const sandbox = await Sandbox.create();
+    try {
+      await addFixtureServer(sandbox, 'keyed', ['--secret', 'api_key:KEYED_API_KEY']);
+      const secret = 'sk-gateway-http-0123456789';
+      expect((await sandbox.run(['secret', 'set', 'keyed.api_key'], { input: `${secret}\n` })).code).toBe(0);
+      expect((await sandbox.run(['server', 'enable', 'keyed'])).code).toBe(0);
+      const printed = await sandbox.run(['gateway', '--print-token']);
+      expect(printed.code, printed.stderr).toBe(0);
+      const token = printed.stdout.trim();
+      expect(token).toMatch(/^mcpk_[A-Za-z0-9_-]{43}$/);
+      expect((await sandbox.run(['gateway', '--print-token'])).stdout.trim()).toBe(token);
+      expect(await sandbox.keychainValue('gateway:http-token')).toBe(token);
+      // Not a secret name: `secret list` does not show it.
+      expect((await sandbox.run(['secret', 'list'])).stdout).not.toContain('gateway');
+
+      const child = spawn(process.execPath, [BIN, 'gateway', '--http', '--port', '0'], { cwd: sandbox.cwd, env: sandbox.baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      try {
+        await eventually(() => /listening on http:\/\/127\.0\.0\.1:\d+\/mcp/.test(stderr), 'the gateway to listen', 60_000);
+        const url = new URL(/listening on (\S+)/.exec(stderr)![1]!);
+        const headers = { authorization: `Bearer ${token}` };
+
+        const legacyTransport = new LegacyHttp(url, { requestInit: { headers } });
+        const legacy = new LegacyClient({ name: 'v1-client', version: '1.0.0' });
+        await legacy.connect(legacyTransport, { timeout: 60_000 });
+        expect((await legacy.listTools(undefined, { timeout: 60_000 })).tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['keyed__env', 'mcp-status']));
+        expect(textOf(await legacy.callTool({ name: 'keyed__env', arguments: { name: 'KEYED_API_KEY' } }, undefined, { timeout: 60_000 }))).toBe(secret);
+
+        const modern = new ModernClient({ name: 'v2-client', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+        await modern.connect(new ModernHttp(url, { requestInit: { headers } }), { timeout: 60_000 });
+        expect(modern.getProtocolEra()).toBe('modern');
+        expect((await modern.listTools(undefined, { timeout: 60_000 })).tools.map((tool) => tool.name)).toContain('keyed__pid');
+        expect(textOf(await modern.callTool({ name: 'keyed__env', arguments: { name: 'KEYED_API_KEY' } }, { timeout: 60_000 }))).toBe(secret);
+
+        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+        const post = (extra: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...extra }, body });
+        expect((await post({})).status).toBe(401);
+        expect((await post({ authorization: 'Bearer mcpk_wrong' })).status).toBe(401);
+        expect((await post({ ...headers, origin: 'https://attacker.example' })).status).toBe(403);
+        // The token is in no process's command line (the servers the gateway started included).
+        expect(await processesWith(token)).toBe(0);
+
+        await legacyTransport.terminateSession();
+        await Promise.all([legacy.close(), modern.close()]);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+      // stderr is not a terminal here: the token is not shown there, only how to get it.
+      expect(stderr).toContain('mcpkey gateway --print-token');
+      const log = await readFile(join(sandbox.mcpkeyHome, 'gateway-http.log'), 'utf8');
+      expect(log).toMatch(/listening on http:\/\/127\.0\.0\.1/);
+      for (const text of [stderr, ...(await filesUnder(sandbox.mcpkeyHome)).map((file) => file.content)]) {
+        expect(text).not.toContain(token);
+        expect(text).not.toContain(secret);
+      }
+    } finally {
+      await sandbox.cleanup();
+    }
   });
 });
