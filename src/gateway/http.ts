@@ -154,13 +154,11 @@ export async function serveHttp(options: HttpGatewayOptions): Promise<HttpGatewa
   try {
     port = await listen(server, options.port ?? DEFAULT_HTTP_PORT);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const busy = code === 'EADDRINUSE';
-    throw new CliError(busy ? `port ${options.port ?? DEFAULT_HTTP_PORT} on 127.0.0.1 is in use` : `cannot listen on 127.0.0.1: ${(error as Error).message}`, {
-      code: busy ? 'port_in_use' : 'listen_failed',
-      exitCode: ExitCode.serverFailed,
-      hint: busy ? 'another gateway may be running; choose another with --port N (0 picks a free one)' : 'choose another port with --port N',
-    });
+    const wanted = options.port ?? DEFAULT_HTTP_PORT;
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new CliError(`port ${wanted} on 127.0.0.1 is in use`, { code: 'port_in_use', exitCode: ExitCode.serverFailed, hint: 'another gateway may be running; choose another port with --port N (0 picks a free one)' });
+    }
+    throw new CliError(`cannot listen on 127.0.0.1:${wanted}: ${(error as Error).message}`, { code: 'listen_failed', exitCode: ExitCode.serverFailed, hint: 'choose another port with --port N (0 picks a free one)' });
   }
   front = new Front({ ...options, port });
   return {
