@@ -102,3 +102,34 @@ export function acceptsEvents(request: IncomingMessage): boolean {
   const accept = header(request, 'accept') ?? '';
   return accept.includes('text/event-stream') || accept.includes('*/*');
 }
+
+/** A tool's `x-mcp-header` annotations: header name → the chain of `properties` keys to the argument. */
+export type ParamHeaders = Map<string, string[]>;
+
+/** The annotations of one tool definition (statically reachable ones; the rest make a client drop the tool). */
+export function paramHeadersOf(inputSchema: unknown, path: string[] = [], found: ParamHeaders = new Map()): ParamHeaders {
+  const properties = (inputSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  if (!properties || typeof properties !== 'object') return found;
+  for (const [key, schema] of Object.entries(properties)) {
+    const name = (schema as Record<string, unknown> | null)?.['x-mcp-header'];
+    if (typeof name === 'string' && name !== '') found.set(name.toLowerCase(), [...path, key]);
+    paramHeadersOf(schema, [...path, key], found);
+  }
+  return found;
+}
+
+/** SEP-2243: every annotated argument present in the call is mirrored, equal, in its Mcp-Param-<Name> header. */
+export function paramHeaderProblem(request: IncomingMessage, annotations: ParamHeaders | undefined, args: unknown): Rejection | undefined {
+  for (const [name, path] of annotations ?? []) {
+    let value: unknown = args;
+    for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    if (value === undefined || value === null) continue;
+    const sent = header(request, `mcp-param-${name}`);
+    const mismatch = (what: string) => new Rejection(400, -32020, `Header mismatch: Mcp-Param-${name} ${what}`);
+    if (sent === undefined) return mismatch(`is missing for argument ${path.join('.')}`);
+    const decoded = decodeHeaderValue(sent);
+    const equal = typeof value === 'number' ? Number(decoded) === value : decoded === String(value);
+    if (!equal) return mismatch(`does not match argument ${path.join('.')}`);
+  }
+  return undefined;
+}

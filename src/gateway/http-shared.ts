@@ -4,6 +4,7 @@
  * another's: on the way in they are replaced by ids of mcpkey's own, on the way out put back, so an
  * answer, a progress notification or a listen stream's notifications reach only the caller they belong to.
  */
+import { paramHeadersOf, type ParamHeaders } from './http-checks.js';
 import { Reply, StreamInstance, type JsonRpcId, type Message, type StreamServer } from './http-streams.js';
 
 const SUBSCRIPTION = 'io.modelcontextprotocol/subscriptionId';
@@ -18,6 +19,7 @@ export function statusOf(message: Message): number {
 
 interface Pending {
   id: JsonRpcId;
+  method: string;
   reply: Reply;
   /** Its progress token on the wire, to forget with it. */
   token?: string;
@@ -34,6 +36,8 @@ export class SharedInstance {
   private readonly pending = new Map<string, Pending>();
   /** Wire progress token → the caller's token and the wire id of its request. */
   private readonly progress = new Map<string, { token: unknown; wire: string }>();
+  /** The `x-mcp-header` annotations of the tools listed so far, to check a call's Mcp-Param headers. */
+  private readonly headers = new Map<string, ParamHeaders>();
 
   constructor(
     private readonly serve: StreamServer,
@@ -59,7 +63,7 @@ export class SharedInstance {
     const wire = `h${(this.next += 1)}`;
     const instance = this.started();
     let params = message.params;
-    const pending: Pending = { id: message.id, reply };
+    const pending: Pending = { id: message.id, method: message.method, reply };
     const token = (params?._meta as Record<string, unknown> | undefined)?.progressToken;
     if (token !== undefined) {
       // Always replaced: a caller's own token could equal another's wire token.
@@ -83,8 +87,18 @@ export class SharedInstance {
     if (pending.token) this.progress.delete(pending.token);
   }
 
+  /** The Mcp-Param headers a call of this tool must carry, once a listing has shown them. */
+  paramHeaders(tool: unknown): ParamHeaders | undefined {
+    return typeof tool === 'string' ? this.headers.get(tool) : undefined;
+  }
+
   private answer(wire: string, pending: Pending, message: Message): void {
     this.forget(wire, pending);
+    if (pending.method === 'tools/list') {
+      for (const tool of ((message.result as { tools?: Array<{ name?: unknown; inputSchema?: unknown }> } | undefined)?.tools ?? [])) {
+        if (typeof tool.name === 'string') this.headers.set(tool.name, paramHeadersOf(tool.inputSchema));
+      }
+    }
     const restored: Message = { ...message, id: pending.id };
     if (restored.result && typeof restored.result === 'object' && (restored.result as { _meta?: Record<string, unknown> })._meta?.[SUBSCRIPTION] === wire) {
       const result = restored.result as { _meta: Record<string, unknown> };

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CliError, ExitCode } from '../core/errors.js';
 import { refusal } from './http-auth.js';
-import { acceptsEvents, declaredVersion, legacyProblem, modernProblem, parseMessage, readBody, Rejection } from './http-checks.js';
+import { acceptsEvents, declaredVersion, legacyProblem, modernProblem, paramHeaderProblem, parseMessage, readBody, Rejection } from './http-checks.js';
 import { Sessions } from './http-sessions.js';
 import { SharedInstance } from './http-shared.js';
 import { refuse, Reply, type JsonRpcId, type Message, type StreamServer } from './http-streams.js';
@@ -78,7 +78,7 @@ class Front {
 
     // 2026-07-28: the message says its version; a session id alongside is ignored, as that revision asks.
     if (declaredVersion(message) !== undefined || (request.headers['mcp-protocol-version'] === '2026-07-28' && sessionHeader(request) === undefined && message.method !== 'initialize')) {
-      const problem = modernProblem(request, message);
+      const problem = modernProblem(request, message) ?? (message.method === 'tools/call' ? paramHeaderProblem(request, this.shared.paramHeaders(message.params?.name), message.params?.arguments) : undefined);
       if (problem) return void response.writeHead(problem.status, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: problem.code, message: problem.message, ...(problem.data ? { data: problem.data } : {}) } }));
       if (!isRequest(message)) return void response.writeHead(202).end();
       return this.shared.request(message, new Reply(response, events));

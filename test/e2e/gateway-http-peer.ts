@@ -34,6 +34,11 @@ export function standIn(): StandIn {
       () => {
         const server = new McpServer({ name: 'stand-in', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
         server.registerTool('echo', { description: 'Returns its text', inputSchema: schema<{ text: string }>({ text: { type: 'string' } }, ['text']) }, ({ text: value }) => text(value));
+        server.registerTool(
+          'headered',
+          { description: 'Returns its region, which clients mirror into Mcp-Param-Region', inputSchema: schema<{ region: string }>({ region: { type: 'string', 'x-mcp-header': 'Region' } }, ['region']) },
+          ({ region }) => text(region),
+        );
         server.registerTool('slow', { description: 'Reports progress, then waits to be released', inputSchema: schema<{ tag?: string }>({ tag: { type: 'string' } }) }, async ({ tag }, ctx) => {
           const token = ctx.mcpReq._meta?.progressToken;
           if (token !== undefined) await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: 1, total: 2 } });

@@ -227,6 +227,21 @@ describe('2026-07-28 header rules', () => {
     expect(body.error.data.supported).toContain(MODERN);
   });
 
+  it('x-mcp-header arguments: the SDK v2 client mirrors them and is served; a call without the Mcp-Param header, or with another value, is 400', async () => {
+    const client = await modernClient();
+    await client.listTools();
+    expect(textOf(await client.callTool({ name: 'headered', arguments: { region: 'eu-west 1 ✓' } }))).toBe('eu-west 1 ✓');
+    await client.close();
+    const missing = await modernCall(4, 'tools/call', { name: 'headered', arguments: { region: 'eu' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.code).toBe(-32020);
+    expect(missing.body.error.message).toMatch(/Mcp-Param-region is missing/);
+    const other = await modernCall(5, 'tools/call', { name: 'headered', arguments: { region: 'eu' } }, { ...modernHeaders('tools/call', 'headered'), 'mcp-param-region': 'us' });
+    expect(other.body.error.code).toBe(-32020);
+    const good = await modernCall(6, 'tools/call', { name: 'headered', arguments: { region: 'eu' } }, { ...modernHeaders('tools/call', 'headered'), 'mcp-param-region': '=?base64?ZXU=?=' });
+    expect(textOf(good.body.result)).toBe('eu');
+  });
+
   it('an unknown method: 404 with -32601; GET without a session: 405', async () => {
     const unknown = await modernCall(2, 'no/such', {});
     expect(unknown.status).toBe(404);
