@@ -4,6 +4,7 @@
  * (MCP-Protocol-Version, Mcp-Method, Mcp-Name), so that nothing routing on headers is misled.
  */
 import type { IncomingMessage } from 'node:http';
+import { readPiped } from '../cli/io.js';
 import { formatSize, MCP_MESSAGE_LIMIT } from '../core/limits.js';
 import { LEGACY_REVISIONS } from '../core/protocol/lifecycle.js';
 import { LEGACY_REVISION, MODERN_REVISION } from '../core/protocol/revisions.js';
@@ -19,21 +20,11 @@ export class Rejection {
   ) {}
 }
 
-/** The body, whole, or a rejection once it passes the message limit. */
+/** The body, whole, or a rejection once it passes the message limit (reading stops there). */
 export async function readBody(request: IncomingMessage, limit = MCP_MESSAGE_LIMIT): Promise<Buffer | Rejection> {
   const tooLarge = new Rejection(413, -32600, `Payload Too Large: one message may be at most ${formatSize(limit)}`);
   if (Number(request.headers['content-length'] ?? 0) > limit) return tooLarge;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      request.destroy();
-      return tooLarge;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  return (await readPiped(request, limit)) ?? tooLarge;
 }
 
 /** One JSON-RPC message object: batches were removed in 2025-06-18, and nothing here takes them. */
