@@ -1,14 +1,10 @@
-import type { Tool } from '@modelcontextprotocol/client';
 import { discoverResult, initializeResult, localResult, type ServerDescription } from '../core/protocol/lifecycle.js';
 import { LocalPeer, type JsonRpcId, type Message } from '../core/protocol/local-peer.js';
-import { ToolCache } from './cache.js';
-import { qualifiedName, routeName } from './naming.js';
-import { OAuthFlows } from './oauth-flows.js';
-import { callOwnTool, DYNAMIC_TOOLS, OWN_TOOLS, type GatewayControl } from './own-tools.js';
+import { GatewayHub } from './hub.js';
 import type { GatewayOptions } from './types.js';
-import { Upstreams } from './upstreams.js';
 
-export type { GatewayDeps, GatewayOptions } from './types.js';
+export { GatewayHub } from './hub.js';
+export type { GatewayDeps, GatewayOptions, GatewaySettings } from './types.js';
 export { parseDuration } from './naming.js';
 
 const SUBSCRIPTION = 'io.modelcontextprotocol/subscriptionId';
@@ -26,68 +22,22 @@ function isModern(message: Message): boolean {
  * and answers the lifecycle itself. Resolves with the exit code when the client goes away.
  */
 export async function serveGateway(options: GatewayOptions): Promise<number> {
-  const { deps, log } = options;
+  const { log } = options;
   const local = new LocalPeer(options.stdin, options.stdout, log);
-  const cache = new ToolCache(deps.stateDir, log);
-  await cache.load();
+  const hub = options.hub ?? new GatewayHub(options);
+  void hub.start();
   const listens = new Map<JsonRpcId, Record<string, unknown>>();
   const inflight = new Map<JsonRpcId, AbortController>();
   /** Requests the client cancelled: it expects no answer to these. */
   const cancelled = new Set<JsonRpcId>();
   let modern: boolean | undefined;
   let closed = false;
-  /** With --servers, the session's own set; otherwise the config's enabled list, read afresh. */
-  const chosen = options.servers ? new Set(options.servers) : undefined;
 
-  let changePending = false;
-  // A burst of changes (a server listed, then enabled) is told to the client once.
-  const toolsChanged = () => {
-    if (changePending) return;
-    changePending = true;
-    setTimeout(() => {
-      changePending = false;
-      tellChanged();
-    }, 20);
-  };
-  const tellChanged = () => {
+  const unsubscribe = hub.onToolsChanged(() => {
     if (closed || modern === undefined) return;
     if (!modern) return local.send({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
     for (const [id, filter] of listens) if (filter.toolsListChanged === true) local.send({ jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { [SUBSCRIPTION]: id } } });
-  };
-
-  const upstreams = new Upstreams({ deps, cache, idleMs: options.idleMs, timeoutMs: options.timeoutMs, log, onToolsChanged: toolsChanged });
-  const exposed = async () => {
-    const { catalog, enabled } = await deps.state();
-    const names = chosen ? [...chosen] : enabled;
-    return { catalog, servers: names.filter((name) => catalog.some((entry) => entry.name === name)) };
-  };
-  const control: GatewayControl = {
-    deps,
-    upstreams,
-    cache,
-    exposed,
-    include: (name) => chosen?.add(name),
-    exclude: (name) => chosen?.delete(name),
-    toolsChanged,
-    flows: new OAuthFlows(deps, log, async (entry) => {
-      await deps.enable(entry.name);
-      chosen?.add(entry.name);
-      await upstreams.tools(entry);
-      toolsChanged();
-    }),
-  };
-
-  // Servers with no cached list are started once, briefly, so the client sees every tool from the start.
-  const priming = (async () => {
-    const { catalog, servers } = await exposed();
-    await Promise.all(
-      servers.map(async (name) => {
-        const entry = catalog.find((candidate) => candidate.name === name)!;
-        if (cache.get(name) || !(await deps.readiness(entry)).ready) return;
-        await upstreams.prime(entry);
-      }),
-    );
-  })().catch((error: Error) => log(`cannot list the enabled servers: ${error.message}`));
+  });
 
   const describe: ServerDescription = {
     client: {
@@ -96,24 +46,6 @@ export async function serveGateway(options: GatewayOptions): Promise<number> {
       getInstructions: () =>
         options.dynamic ? 'Tools of the MCP servers enabled in mcpkey, named <server>__<tool>. mcp-find searches for more servers, mcp-add enables one, mcp-status shows their state.' : undefined,
     },
-  };
-
-  const listing = async (): Promise<Tool[]> => {
-    await priming;
-    const { servers } = await exposed();
-    const tools = OWN_TOOLS.filter((tool) => options.dynamic || !DYNAMIC_TOOLS.has(tool.name));
-    for (const server of servers) for (const tool of cache.get(server)?.tools ?? []) tools.push({ ...tool, name: qualifiedName(server, tool.name) });
-    return tools;
-  };
-
-  const callTool = async (params: Record<string, unknown>, signal: AbortSignal) => {
-    const name = String(params.name ?? '');
-    const args = (params.arguments ?? {}) as Record<string, unknown>;
-    if (OWN_TOOLS.some((tool) => tool.name === name) && (options.dynamic || !DYNAMIC_TOOLS.has(name))) return callOwnTool(control, name, args);
-    const { catalog, servers } = await exposed();
-    const route = routeName(name, servers);
-    if (!route) throw Object.assign(new Error(`Unknown tool: ${name}`), { code: -32602 });
-    return upstreams.call(catalog.find((entry) => entry.name === route.server)!, route.tool, args, signal);
   };
 
   const handle = async (message: Message & { id: JsonRpcId; method: string }): Promise<unknown> => {
@@ -125,12 +57,12 @@ export async function serveGateway(options: GatewayOptions): Promise<number> {
       case 'ping':
         return {};
       case 'tools/list':
-        return { tools: await listing() };
+        return { tools: await hub.listing() };
       case 'tools/call': {
         const controller = new AbortController();
         inflight.set(message.id, controller);
         try {
-          return await callTool(message.params ?? {}, controller.signal);
+          return await hub.callTool(message.params ?? {}, controller.signal);
         } finally {
           inflight.delete(message.id);
         }
@@ -155,8 +87,8 @@ export async function serveGateway(options: GatewayOptions): Promise<number> {
     for (const controller of inflight.values()) controller.abort();
     for (const id of listens.keys()) local.send({ jsonrpc: '2.0', id, result: { resultType: 'complete', _meta: { [SUBSCRIPTION]: id } } });
     local.close();
-    await upstreams.closeAll();
-    await cache.flush();
+    unsubscribe();
+    if (!options.hub) await hub.close();
     finish(0);
   };
 

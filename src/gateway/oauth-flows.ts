@@ -16,6 +16,7 @@ export class OAuthFlows {
   private readonly flows = new Map<string, Flow>();
   /** Why the last sign-in of a server failed, until a new one starts. */
   private readonly failures = new Map<string, string>();
+  private readonly dropped = new Set<string>();
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -28,6 +29,14 @@ export class OAuthFlows {
     return this.flows.has(server);
   }
 
+  /**
+   * mcp-remove while a sign-in is pending: the flow cannot be recalled from the browser, so a grant it
+   * still brings is cleared again instead of enabling the server.
+   */
+  drop(server: string): void {
+    if (this.flows.has(server)) this.dropped.add(server);
+  }
+
   lastFailure(server: string): string | undefined {
     return this.failures.get(server);
   }
@@ -35,6 +44,8 @@ export class OAuthFlows {
   /** The link of the pending flow, or of a new one. Rejects when the flow fails before it has a link. */
   start(entry: ResolvedEntry): Promise<string> {
     const existing = this.flows.get(entry.name);
+    // Added again after a remove: the pending flow counts once more.
+    this.dropped.delete(entry.name);
     if (existing) return existing.link;
     this.failures.delete(entry.name);
     let gotLink!: (url: string) => void;
@@ -45,11 +56,17 @@ export class OAuthFlows {
     done.then(
       async () => {
         this.flows.delete(entry.name);
+        if (this.dropped.delete(entry.name)) {
+          this.log(`${entry.name} was removed while its sign-in was pending: its new grant is cleared`);
+          await this.deps.disable(entry.name).catch((error: unknown) => this.log(`${entry.name}: ${describeFailure(error)}`));
+          return;
+        }
         this.log(`authorized ${entry.name}`);
         await this.onAuthorized(entry).catch((error: unknown) => this.log(`${entry.name}: ${describeFailure(error)}`));
       },
       (error: unknown) => {
         this.flows.delete(entry.name);
+        this.dropped.delete(entry.name);
         this.failures.set(entry.name, describeFailure(error));
         this.log(`the authorization of ${entry.name} failed: ${describeFailure(error)}`);
       },

@@ -88,6 +88,7 @@ async function add(control: GatewayControl, name: string): Promise<ToolResult> {
 
 async function remove(control: GatewayControl, name: string): Promise<ToolResult> {
   const result = await control.deps.disable(assertServerName(name));
+  control.flows.drop(name);
   await control.upstreams.stop(name);
   control.exclude(name);
   control.cache.delete(name);

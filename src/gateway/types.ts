@@ -24,9 +24,8 @@ export interface GatewayDeps {
   stateDir: string;
 }
 
-export interface GatewayOptions {
-  stdin: Readable;
-  stdout: Writable;
+/** Everything about the gateway but the streams of one client session. */
+export interface GatewaySettings {
   /** Diagnostics: never the protocol channel, never a secret. */
   log: (message: string) => void;
   deps: GatewayDeps;
@@ -39,6 +38,13 @@ export interface GatewayOptions {
   /** How long one tool call may take, the server's start included. */
   timeoutMs: number;
   version: string;
+}
+
+export interface GatewayOptions extends GatewaySettings {
+  stdin: Readable;
+  stdout: Writable;
+  /** Shared with other sessions (HTTP); without it the session has its own, closed when the session ends. */
+  hub?: import('./hub.js').GatewayHub;
 }
 
 /** A tool result as MCP defines it (the parts the gateway writes). */

@@ -53,6 +53,9 @@ describe.each(LOCAL_ERAS)('mcpkey gateway under a %s client', (era) => {
       const unknown = await session.call('mcp-add', { name: 'no-such-server' });
       expect(unknown.isError).toBe(true);
       expect(textOf(unknown)).toMatch(/no-such-server/);
+      // The gateway's log names servers, never the secret it gave one.
+      expect(session.stderr()).toMatch(/starting keyed/);
+      expect(session.stderr()).not.toContain(secret);
     });
     // The secret went to the server's environment only: never into the client's stream, logs or the cache.
     const { filesUnder } = await import('./helpers.js');

@@ -1,6 +1,9 @@
 import type { Context } from '../../cli/context.js';
 import type { GatewayDeps } from '../../gateway/index.js';
 
+/** How long the config read stands before the file is checked again (changes by other processes show within it). */
+const STATE_FRESH_MS = 1000;
+
 /** How long a sign-in started by mcp-add waits for the person. */
 const SIGN_IN_TIMEOUT = '600';
 
@@ -20,9 +23,19 @@ export async function gatewayDeps(ctx: Context, timeout: string | undefined): Pr
     import('../../core/run/connect.js'),
     import('../../cli/session.js'),
   ]);
+  const { stat } = await import('node:fs/promises');
+  let known: { stamp: string; checked: number; value: Promise<{ config: Awaited<ReturnType<typeof loadConfig>>; catalog: ReturnType<typeof mergeCatalog>; enabled: string[] }> } | undefined;
+  // Every tool call asks: within a second the last answer stands, then a stat says whether to read the file again.
   const state = async () => {
-    const config = await loadConfig(ctx.configFile);
-    return { config, catalog: mergeCatalog(config.servers), enabled: config.enabled };
+    if (known && Date.now() - known.checked < STATE_FRESH_MS) return known.value;
+    const info = await stat(ctx.configFile).catch(() => undefined);
+    const stamp = info ? `${info.mtimeMs} ${info.size} ${info.ino}` : 'none';
+    if (known?.stamp !== stamp) {
+      const value = loadConfig(ctx.configFile).then((config) => ({ config, catalog: mergeCatalog(config.servers), enabled: config.enabled }));
+      known = { stamp, checked: Date.now(), value };
+      value.catch(() => (known = undefined));
+    } else known.checked = Date.now();
+    return known.value;
   };
   const resolver = async () => {
     const { catalog } = await state();
@@ -37,11 +50,17 @@ export async function gatewayDeps(ctx: Context, timeout: string | undefined): Pr
       return { catalog, enabled };
     },
     readiness: async (entry) => readiness(entry, await resolver(), ctx.grants),
-    enable: (name) =>
-      ctx.updateConfig((config) => {
+    enable: async (name) => {
+      await ctx.updateConfig((config) => {
         if (!config.enabled.includes(name)) config.enabled.push(name);
-      }),
-    disable: async (name) => disableServer(name, {}, { catalog: (await state()).catalog, keychain: ctx.keychain, forgetGrant: (server) => ctx.grants.forget(server), updateConfig: ctx.updateConfig }),
+      });
+      known = undefined;
+    },
+    disable: async (name) => {
+      const result = await disableServer(name, {}, { catalog: (await state()).catalog, keychain: ctx.keychain, forgetGrant: (server) => ctx.grants.forget(server), updateConfig: ctx.updateConfig });
+      known = undefined;
+      return result;
+    },
     connect: async (entry) => {
       const secrets = await resolveEntrySecrets(entry, await resolver());
       // No browser from the gateway: a step-up fails the call with the command to run.

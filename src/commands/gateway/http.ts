@@ -43,11 +43,11 @@ export async function printGatewayToken(ctx: Context, options: GatewayHttpOption
 }
 
 /**
- * `mcpkey gateway --http`: the gateway on http://127.0.0.1:PORT/mcp until interrupted, one instance
- * per 2025-11-25 session and one shared by 2026-07-28 callers.
+ * `mcpkey gateway --http`: the gateway on http://127.0.0.1:PORT/mcp until interrupted, one session
+ * per 2025-11-25 client and one shared by 2026-07-28 callers, all on one hub (the servers behind them).
  */
 export async function runHttpGateway(ctx: Context, options: GatewayCommandOptions & GatewayHttpOptions): Promise<number> {
-  const [{ serveGateway }, { serveHttp, DEFAULT_HTTP_PORT }, { gatewayToken }, { gatewaySettings }] = await Promise.all([
+  const [{ serveGateway, GatewayHub }, { serveHttp, DEFAULT_HTTP_PORT }, { gatewayToken }, { gatewaySettings }] = await Promise.all([
     import('../../gateway/index.js'),
     import('../../gateway/http.js'),
     import('../../gateway/http-auth.js'),
@@ -62,7 +62,9 @@ export async function runHttpGateway(ctx: Context, options: GatewayCommandOption
     file.write(`${new Date().toISOString()} ${message}\n`);
   };
   const { token, created } = await gatewayToken(ctx.keychain, { rotate: options.rotateToken === true });
-  const gateway = await serveHttp({ serve: (streams) => serveGateway({ ...settings, log, ...streams }), token, port, allowedOrigins, log });
+  // One hub for every session: each server runs once, and a sign-in is never started twice.
+  const hub = new GatewayHub({ ...settings, log });
+  const gateway = await serveHttp({ serve: (streams) => serveGateway({ ...settings, log, hub, ...streams }), token, port, allowedOrigins, log });
   log(`listening on ${gateway.url}`);
   // The token goes to a person at a terminal, once; never to the log file, nor to a stderr that may be one.
   if (created && ctx.runtime.stderr.isTTY === true) ctx.printer.note(`mcpkey gateway: clients send "Authorization: Bearer ${token}" (shown once; again with \`mcpkey gateway --print-token\`)`);
@@ -74,6 +76,7 @@ export async function runHttpGateway(ctx: Context, options: GatewayCommandOption
   });
   log('stopping');
   await gateway.close();
+  await hub.close();
   await new Promise<void>((resolve) => file.end(resolve));
   return 0;
 }

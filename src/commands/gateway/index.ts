@@ -5,7 +5,7 @@ import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
-import type { GatewayOptions } from '../../gateway/index.js';
+import type { GatewaySettings } from '../../gateway/index.js';
 import type { GatewayHttpOptions } from './http.js';
 
 export interface GatewayCommandOptions {
@@ -19,7 +19,7 @@ export const DEFAULT_IDLE = '10m';
 export const DEFAULT_TIMEOUT = '60s';
 
 /** Everything `serveGateway` needs but the streams: one stdio session, or (with --http) one per HTTP session. */
-export async function gatewaySettings(ctx: Context, options: GatewayCommandOptions): Promise<Omit<GatewayOptions, 'stdin' | 'stdout'>> {
+export async function gatewaySettings(ctx: Context, options: GatewayCommandOptions): Promise<GatewaySettings> {
   const [{ parseDuration }, { gatewayDeps }, { version }] = await Promise.all([import('../../gateway/index.js'), import('./deps.js'), import('../../core/version.js')]);
   const idleMs = parseDuration(options.idle ?? DEFAULT_IDLE);
   if (idleMs === undefined) throw new UsageError('--idle must be a duration like 30s, 10m or 1h', 'e.g. --idle 10m', 'invalid_option');
