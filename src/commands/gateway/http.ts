@@ -64,7 +64,11 @@ export async function runHttpGateway(ctx: Context, options: GatewayCommandOption
   const { token, created } = await gatewayToken(ctx.keychain, { rotate: options.rotateToken === true });
   // One hub for every session: each server runs once, and a sign-in is never started twice.
   const hub = new GatewayHub({ ...settings, log });
-  const gateway = await serveHttp({ serve: (streams) => serveGateway({ ...settings, log, hub, ...streams }), token, port, allowedOrigins, log });
+  const gateway = await serveHttp({ serve: (streams) => serveGateway({ ...settings, log, hub, ...streams }), token, port, allowedOrigins, log }).catch(async (error: unknown) => {
+    await hub.close();
+    file.end();
+    throw error;
+  });
   log(`listening on ${gateway.url}`);
   // The token goes to a person at a terminal, once; never to the log file, nor to a stderr that may be one.
   if (created && ctx.runtime.stderr.isTTY === true) ctx.printer.note(`mcpkey gateway: clients send "Authorization: Bearer ${token}" (shown once; again with \`mcpkey gateway --print-token\`)`);
