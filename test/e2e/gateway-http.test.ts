@@ -293,6 +293,10 @@ describe('mcpkey gateway --http', () => {
         expect((await modern.listTools(undefined, { timeout: 60_000 })).tools.map((tool) => tool.name)).toContain('keyed__pid');
         expect(textOf(await modern.callTool({ name: 'keyed__env', arguments: { name: 'KEYED_API_KEY' } }, { timeout: 60_000 }))).toBe(secret);
 
+        // Every session is on one hub: both clients reach the same running server.
+        const pid = textOf(await legacy.callTool({ name: 'keyed__pid', arguments: {} }, undefined, { timeout: 60_000 }));
+        expect(textOf(await modern.callTool({ name: 'keyed__pid', arguments: {} }, { timeout: 60_000 }))).toBe(pid);
+
         const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
         const post = (extra: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...extra }, body });
         expect((await post({})).status).toBe(401);
