@@ -323,4 +323,23 @@ describe('mcpkey gateway --http', () => {
       await sandbox.cleanup();
     }
   });
+
+  it('option mistakes are usage errors; a port already taken is exit 9, named', async () => {
+    const sandbox = await Sandbox.create();
+    try {
+      const alone = await sandbox.run(['gateway', '--port', '7417']);
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toMatch(/--port and --allow-origin go with --http/);
+      const bad = await sandbox.run(['gateway', '--http', '--port', 'eighty']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--port must be a number/);
+      const origin = await sandbox.run(['gateway', '--http', '--port', '0', '--allow-origin', 'http://localhost:3000/app']);
+      expect(origin.code).toBe(2);
+      const taken = await sandbox.run(['gateway', '--http', '--port', String(gateway.port)]);
+      expect(taken.code).toBe(9);
+      expect(taken.stderr).toMatch(new RegExp(`port ${gateway.port} on 127\\.0\\.0\\.1 is in use`));
+    } finally {
+      await sandbox.cleanup();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../core/errors.js';
@@ -56,10 +57,13 @@ export async function runHttpGateway(ctx: Context, options: GatewayCommandOption
   const port = parsePort(options.port, DEFAULT_HTTP_PORT);
   const allowedOrigins = parseOrigins(options.allowOrigin);
   const settings = await gatewaySettings(ctx, options);
+  await mkdir(ctx.stateDir, { recursive: true, mode: 0o700 });
   const file = createWriteStream(join(ctx.stateDir, HTTP_LOG), { flags: 'a', mode: 0o600 });
+  // A log file that cannot be written is said once on stderr; the gateway serves on without it.
+  file.once('error', (error) => settings.log(`cannot write ${HTTP_LOG}: ${error.message}`));
   const log = (message: string) => {
     settings.log(message);
-    file.write(`${new Date().toISOString()} ${message}\n`);
+    if (!file.errored) file.write(`${new Date().toISOString()} ${message}\n`);
   };
   const { token, created } = await gatewayToken(ctx.keychain, { rotate: options.rotateToken === true });
   // One hub for every session: each server runs once, and a sign-in is never started twice.
