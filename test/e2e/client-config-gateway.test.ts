@@ -104,6 +104,9 @@ describe('what the entry brings', () => {
     expect(result.stderr).not.toMatch(/other/);
     const servers = JSON.parse(await readFile(file, 'utf8')).mcpServers;
     expect(Object.keys(servers).sort()).toEqual(['mcpkey', 'memory', 'other']);
+    const status = await sandbox.run(['client', 'status', 'windsurf', '--json']);
+    expect(JSON.parse(status.stdout).clients[0].servers).toContainEqual({ name: 'mcpkey', viaMcpkey: true, gateway: true });
+    expect((await sandbox.run(['client', 'status', 'windsurf'])).stdout).toMatch(/mcpkey +- +mcpkey gateway: every enabled server/);
   }, TIMEOUT);
 
   it('client config --help names --gateway', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildClientEntry, buildGatewayEntry, CLIENTS, GATEWAY_ENTRY } from '../../src/core/clients/formats.js';
 import { findEntry, mergeCatalog } from '../../src/core/catalog/index.js';
-import { runsGateway } from '../../src/core/clients/status.js';
+import { runsGateway, serversOf } from '../../src/core/clients/status.js';
 
 const linux = { command: 'mcpkey', platform: 'linux' as const };
 
@@ -33,5 +33,13 @@ describe('runsGateway', () => {
     expect(runsGateway({ command: 'mcpkey', args: ['run', 'gateway'] })).toBe(false);
     expect(runsGateway({ command: 'other-gateway', args: ['gateway'] })).toBe(false);
     expect(runsGateway('mcpkey gateway')).toBe(false);
+  });
+
+  it('client status sees the gateway entry as mcpkey\'s, naming no single server', () => {
+    expect(serversOf({ mcpkey: buildGatewayEntry('cursor', linux).entry, neon: { command: 'mcpkey', args: ['run', 'neon'] }, other: { command: 'npx', args: ['x'] } })).toEqual([
+      { name: 'mcpkey', viaMcpkey: true, gateway: true },
+      { name: 'neon', viaMcpkey: true, server: 'neon' },
+      { name: 'other', viaMcpkey: false },
+    ]);
   });
 });

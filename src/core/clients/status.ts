@@ -15,8 +15,10 @@ export interface ClientServerRef {
   name: string;
   /** True when the entry starts `mcpkey run NAME` or asks `mcpkey oauth token NAME` for headers. */
   viaMcpkey: boolean;
-  /** The mcpkey server it runs, when viaMcpkey. */
+  /** The mcpkey server it runs, when viaMcpkey (none for the gateway entry). */
   server?: string;
+  /** The entry runs `mcpkey gateway`: every enabled server through one entry. */
+  gateway?: true;
 }
 
 export interface ClientFileStatus {
@@ -88,6 +90,7 @@ export function mcpkeyServerOf(entry: unknown): string | undefined {
 /** The server entries of a client's file (its servers key), in file order. */
 export function serversOf(servers: Record<string, unknown>): ClientServerRef[] {
   return Object.entries(servers).map(([name, entry]) => {
+    if (runsGateway(entry)) return { name, viaMcpkey: true, gateway: true };
     const server = mcpkeyServerOf(entry);
     return server ? { name, viaMcpkey: true, server } : { name, viaMcpkey: false };
   });
