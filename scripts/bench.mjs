@@ -12,6 +12,10 @@
  * script re-runs itself inside its own D-Bus session with a fresh gnome-keyring, as scripts/test.sh does.
  * It only prints timings; it asserts nothing about them.
  *
+ * Then the gateway (scripts/bench-gateway.mjs): a tool call through `mcpkey gateway` against the same
+ * call made directly (BENCH_GATEWAY_CALLS each, default 200), and its start with 10 enabled servers
+ * against `mcpkey --version`.
+ *
  * Last, the load target: test/e2e/load.test.ts with 100 concurrent `oauth token` calls across expiry
  * on a loaded machine (a real oidc-provider, the same keyring, headless Chromium for the one sign-in),
  * printed as "oauth token ×100 across expiry: 100/100 ok, 1 refresh". BENCH_LOAD_N changes the 100 (0 skips it).
@@ -316,6 +320,10 @@ async function main() {
     console.log(format(header));
     console.log(widths.map((width) => '-'.repeat(width)).join('  '));
     for (const row of rows) console.log(format(row));
+
+    // The gateway's targets (issue 11): a call through it against a direct one, and its start against --version.
+    const { gatewayBench } = await import('./bench-gateway.mjs');
+    console.log(`\n${(await gatewayBench({ env, cwd: dir, rounds: ROUNDS })).join('\n')}`);
 
     const loadN = Number(process.env.BENCH_LOAD_N ?? 100);
     if (loadN > 0) console.log(`\n${await oauthLoad(loadN)}`);

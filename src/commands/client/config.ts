@@ -12,9 +12,9 @@ import type { ResolvedEntry } from '../../core/catalog/types.js';
 import { serverChecker } from '../../core/clients/checks.js';
 import { openForEdit, replaceFile, showPath } from '../../core/clients/client-file.js';
 import { entryActions, openClientDocument, renderSnippet, type ClientDocument } from '../../core/clients/documents.js';
-import { buildClientEntry, buildSnippet, CLIENT_FORMATS, CLIENTS, clientLocation, isClientName, PROJECT_CLIENTS, type ClientEntry, type ClientName } from '../../core/clients/formats.js';
+import { buildClientEntry, buildGatewayEntry, buildSnippet, CLIENT_FORMATS, GATEWAY_ENTRY, CLIENTS, clientLocation, isClientName, PROJECT_CLIENTS, type ClientEntry, type ClientName } from '../../core/clients/formats.js';
 import { findOnPath, isExecutable } from '../../core/run/launchers.js';
-import { mcpkeyServerOf } from '../../core/clients/status.js';
+import { mcpkeyServerOf, runsGateway } from '../../core/clients/status.js';
 import { commandWarning, serverWarnings, type CheckServer } from '../../core/clients/warnings.js';
 import type { Env } from '../../core/config/paths.js';
 import { ConfigError, NotFoundError, UsageError } from '../../core/errors.js';
@@ -27,6 +27,8 @@ export interface ClientConfigOptions {
   file?: string;
   command?: string;
   project?: boolean;
+  /** The single `mcpkey gateway` entry instead of one per server (named servers become its --servers). */
+  gateway?: boolean;
   json?: boolean;
 }
 
@@ -51,8 +53,8 @@ export interface ClientConfigDeps {
 export interface ClientServerResult {
   name: string;
   entry: ClientEntry;
-  /** How the client reaches the server: `mcpkey run NAME`, or its own HTTP client with mcpkey as headers helper. */
-  via: 'run' | 'headers-helper';
+  /** How the client reaches the server: `mcpkey run NAME`, its own HTTP client with mcpkey as headers helper, or the gateway. */
+  via: 'run' | 'headers-helper' | 'gateway';
   /** Only with --write: unchanged when the file already had exactly this entry. */
   action?: 'added' | 'replaced' | 'unchanged';
 }
@@ -68,6 +70,8 @@ export interface ClientConfigResult {
   servers: ClientServerResult[];
   /** With --remove: the entries removed. */
   removed?: string[];
+  /** With --gateway: the servers its entry brings (named ones, else those enabled now; mcp-add adds more). */
+  gatewayServers?: string[];
   /** The object to merge into the file. */
   snippet: Record<string, unknown>;
   /** The snippet in the file's own syntax (JSON, TOML or YAML). */
@@ -77,9 +81,10 @@ export interface ClientConfigResult {
   warnings: string[];
 }
 
-function selectNames(names: string[], enabled: readonly string[]): string[] {
+function selectNames(names: string[], enabled: readonly string[], gateway: boolean): string[] {
   const chosen = names.length > 0 ? names : [...enabled];
-  if (chosen.length === 0) {
+  // The gateway needs no server to start with: servers can be added in the conversation (mcp-add).
+  if (chosen.length === 0 && !gateway) {
     throw new UsageError('no servers to configure: none is enabled and none was named', 'name them (mcpkey client config cursor neon linear) or enable some first (mcpkey server enable NAME)', 'no_servers');
   }
   return [...new Set(chosen.map(assertServerName))];
@@ -126,12 +131,19 @@ async function removeEntries(client: ClientName, names: string[], file: string, 
   }
   const result: ClientConfigResult = { ...base, removed: chosen };
   for (const name of chosen) {
-    if (!mcpkeyServerOf(doc.servers[name])) result.warnings.push(`${printable(name)} was not an entry mcpkey wrote (it does not run through mcpkey); removed as asked`);
+    if (!mcpkeyServerOf(doc.servers[name]) && !runsGateway(doc.servers[name])) result.warnings.push(`${printable(name)} was not an entry mcpkey wrote (it does not run through mcpkey); removed as asked`);
   }
   if (doc.losesComments) result.warnings.push(`${CLIENT_FORMATS[client].title}'s file had comments; rewriting TOML does not keep them (the backup has them)`);
   result.backup = await replaceFile(edit, doc.edit([], chosen), deps.now ?? (() => new Date()));
   result.written = true;
   return result;
+}
+
+/** Entries that run one server through `mcpkey run` next to the gateway: its tools would be offered twice. */
+function doubledByGateway(client: ClientName, servers: Record<string, unknown>): string[] {
+  const doubled = Object.entries(servers).filter(([name, entry]) => name !== GATEWAY_ENTRY && mcpkeyServerOf(entry) !== undefined).map(([name]) => printable(name));
+  if (doubled.length === 0) return [];
+  return [`the file also runs ${doubled.join(', ')} through mcpkey; the gateway offers their tools too, so the client sees them twice: remove them with \`mcpkey client config ${client} --remove ${doubled.join(' ')}\``];
 }
 
 export async function configureClient(client: string, names: string[], options: ClientConfigOptions, deps: ClientConfigDeps): Promise<ClientConfigResult> {
@@ -149,19 +161,25 @@ export async function configureClient(client: string, names: string[], options: 
   const warnings: string[] = [];
   if (!options.file && location.note) warnings.push(location.note);
   const base: ClientConfigResult = { client, file, serversKey: format.serversKey, written: false, servers: [], snippet: {}, snippetText: '', warnings };
+  if (options.remove && options.gateway) {
+    if (names.length > 0) throw new UsageError('--remove --gateway removes the gateway entry; it takes no server names', `mcpkey client config ${client} --remove --gateway`, 'invalid_option');
+    return removeEntries(client, [GATEWAY_ENTRY], file, deps, base);
+  }
   if (options.remove) return removeEntries(client, names, file, deps, base);
 
   const command = resolveCommand(options.command);
   // An enabled name the catalog no longer has (a newer release, a removed entry) is skipped, not fatal.
   const stale = names.length === 0 ? staleEnabled(deps.enabled, deps.catalog) : [];
   for (const name of stale) warnings.push(`"${printable(name)}" is enabled but no longer in the catalog, so it is not wired; remove it with \`mcpkey server disable ${printable(name)}\``);
-  const selected = selectNames(names, deps.enabled.filter((name) => !stale.includes(name))).map((name) => findEntry(deps.catalog, name));
+  const selected = selectNames(names, deps.enabled.filter((name) => !stale.includes(name)), options.gateway === true).map((name) => findEntry(deps.catalog, name));
   // An entry only the project file defines exists only where mcpkey runs inside the project.
   const projectOnly = selected.filter((entry) => entry.source === 'project').map((entry) => entry.name);
   if (projectOnly.length > 0 && format.scope !== 'project' && !options.project && !options.file) {
     warnings.push(`${projectOnly.join(', ')} ${projectOnly.length === 1 ? 'is' : 'are'} defined by this project's mcpkey.json, which ${format.title} does not see when it starts mcpkey elsewhere; prefer a project client file${PROJECT_CLIENTS.includes(client) ? ' (--project)' : ' (claude-code, vscode)'}`);
   }
-  const entries = selected.map((entry) => buildClientEntry(client, entry, { command, platform }));
+  const entries = options.gateway
+    ? [buildGatewayEntry(client, { command, platform, servers: names.length > 0 ? selected.map((entry) => entry.name) : [] })]
+    : selected.map((entry) => buildClientEntry(client, entry, { command, platform }));
   const snippet = buildSnippet(client, entries);
 
   if (command !== 'mcpkey' && /[\\/]/.test(command) && !isAbsolute(command)) {
@@ -184,11 +202,12 @@ export async function configureClient(client: string, names: string[], options: 
   }
 
   const servers: ClientServerResult[] = entries.map(({ name, entry, via }) => ({ name, entry, via }));
-  const result: ClientConfigResult = { ...base, servers, snippet, snippetText: await renderSnippet(client, snippet) };
+  const result: ClientConfigResult = { ...base, servers, snippet, snippetText: await renderSnippet(client, snippet), ...(options.gateway ? { gatewayServers: selected.map((entry) => entry.name) } : {}) };
 
   const edit = await openForEdit(file, options.write === true);
   if (!options.write) return result;
   const doc = await parsed(client, file, edit.existing?.text);
+  if (options.gateway) warnings.push(...doubledByGateway(client, doc.servers));
   const actions = entryActions(doc, entries);
   for (const server of servers) server.action = actions[server.name];
   if (edit.existing && servers.every((server) => server.action === 'unchanged')) {
@@ -249,6 +268,7 @@ export function registerConfig(parent: Command, runtime: Runtime): void {
     .addOption(completing(new Option('--file <path>', "the client's file (default: where the client reads it)"), 'file'))
     .option('--command <path>', 'the mcpkey executable the client runs (default: mcpkey, from its PATH)')
     .option('--project', `the project's file instead of the user's (${PROJECT_CLIENTS.join(', ')})`)
+    .option('--gateway', 'one entry, "mcpkey", that runs `mcpkey gateway` for every enabled server (named servers: only those)')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
@@ -257,9 +277,12 @@ claude_desktop_config.json (macOS), ~/.config/Claude/… (Linux, unofficial buil
 cursor ~/.cursor/mcp.json; vscode ./.vscode/mcp.json; windsurf ~/.codeium/windsurf/mcp_config.json;
 cline ~/.cline/data/settings/cline_mcp_settings.json; zed ~/.config/zed/settings.json; gemini ~/.gemini/settings.json;
 codex ~/.codex/config.toml; goose ~/.config/goose/config.yaml. --project: ./.cursor/mcp.json, ./.gemini/settings.json,
-./.zed/settings.json, ./.codex/config.toml. A file mcpkey cannot parse is never rewritten: exit code 6.${examples(
+./.zed/settings.json, ./.codex/config.toml. A file mcpkey cannot parse is never rewritten: exit code 6.
+--gateway: the client gets one entry, "mcpkey" running \`mcpkey gateway\` (tools of every enabled server as
+<server>__<tool>, servers added in the conversation with mcp-add); with names, \`mcpkey gateway --servers a,b\`.${examples(
         'mcpkey client config claude-desktop',
         'mcpkey client config cursor neon linear --write',
+        'mcpkey client config claude-desktop --gateway --write',
         'mcpkey client config codex neon --write --command "$(command -v mcpkey)"',
         'mcpkey client config zed --remove neon',
         'mcpkey client config vscode --json',

@@ -37,6 +37,8 @@ export interface WiredServer {
   viaMcpkey: boolean;
   /** The mcpkey server the entry runs. */
   server?: string;
+  /** The entry runs `mcpkey gateway` (client config --gateway). */
+  gateway?: true;
   /** Whether that server is still in the catalog; then whether it is enabled and ready. */
   known?: boolean;
   enabled?: boolean;
@@ -80,6 +82,10 @@ export async function clientStatus(client: string | undefined, options: ClientSt
     if (status.error) warnings.push(`${title}: ${showPath(status.file)}: ${status.error}`);
     const servers: WiredServer[] = [];
     for (const ref of status.servers) {
+      if (ref.gateway) {
+        servers.push({ name: ref.name, viaMcpkey: true, gateway: true });
+        continue;
+      }
       if (!ref.viaMcpkey || !ref.server) {
         servers.push({ name: ref.name, viaMcpkey: false });
         continue;
@@ -112,6 +118,7 @@ export async function clientStatus(client: string | undefined, options: ClientSt
 
 function stateOf(server: WiredServer): string {
   if (!server.viaMcpkey) return 'not through mcpkey';
+  if (server.gateway) return 'mcpkey gateway: every enabled server';
   if (server.known === false) return 'unknown server';
   const parts = [server.enabled ? 'enabled' : 'not enabled'];
   if (server.ready === true) parts.push('ready');

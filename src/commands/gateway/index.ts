@@ -6,6 +6,7 @@ import type { Runtime } from '../../cli/io.js';
 import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
 import type { GatewaySettings } from '../../gateway/index.js';
+import type { GatewayHttpOptions } from './http.js';
 
 export interface GatewayCommandOptions {
   servers?: string;
@@ -64,17 +65,27 @@ export function registerGateway(program: Command, runtime: Runtime): void {
     .option('--no-dynamic', 'hide mcp-find, mcp-add and mcp-remove')
     .option('--idle <duration>', `stop a server unused this long (default ${DEFAULT_IDLE})`)
     .option('--timeout <duration>', `how long one tool call may take (default ${DEFAULT_TIMEOUT})`)
+    .option('--http', 'serve streamable HTTP on 127.0.0.1 instead of stdio (every request needs the bearer token)')
+    .option('--port <n>', 'with --http: the port (default 7417; 0 picks a free one)')
+    .option('--allow-origin <origin...>', 'with --http: other web origins that may call it (pages on 127.0.0.1 and localhost always may)')
+    .option('--print-token', "print the HTTP bearer token (made on first use, kept in the keychain) and exit")
+    .option('--rotate-token', 'make a new HTTP bearer token (the old one stops working)')
     .addHelpText(
       'after',
       `
 Tools are named <server>__<tool>. Servers start on the first call that needs them, with their
 secrets injected as \`mcpkey run\` does, and stop when idle. mcp-add never takes a secret: it names
 the \`mcpkey secret set\` command to run, or returns a sign-in link for an OAuth server.
-${examples('mcpkey gateway', 'mcpkey gateway --servers memory,github --idle 5m', 'mcpkey gateway --no-dynamic')}`,
+--http serves http://127.0.0.1:PORT/mcp to clients of both protocol eras; requests need
+"Authorization: Bearer TOKEN" (--print-token) and a loopback Origin, if any. Logs: gateway-http.log in MCPKEY_HOME.
+${examples('mcpkey gateway', 'mcpkey gateway --servers memory,github --idle 5m', 'mcpkey gateway --no-dynamic', 'mcpkey gateway --http --port 7417', 'mcpkey gateway --print-token')}`,
     )
     .action(
-      action<GatewayCommandOptions>(runtime, async (ctx, _args, options) => {
-        runtime.exitCode = await runGateway(ctx, options);
+      action<GatewayCommandOptions & GatewayHttpOptions>(runtime, async (ctx, _args, options) => {
+        if ((options.port !== undefined || options.allowOrigin) && !options.http) throw new UsageError('--port and --allow-origin go with --http', 'e.g. mcpkey gateway --http --port 7417', 'invalid_option');
+        const http = await import('./http.js');
+        if (options.printToken || (options.rotateToken && !options.http)) return http.printGatewayToken(ctx, options);
+        runtime.exitCode = await (options.http ? http.runHttpGateway(ctx, options) : runGateway(ctx, options));
       }),
     );
 }

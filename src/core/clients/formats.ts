@@ -4,7 +4,8 @@
  * Pure: no file system, no terminal.
  *
  * Every entry mcpkey writes calls `mcpkey run NAME` (or, for Claude Code and a remote OAuth server,
- * `mcpkey oauth token NAME --json` as a headers helper), so no secret value ever lands in a client's file.
+ * `mcpkey oauth token NAME --json` as a headers helper), or is the one `mcpkey gateway` entry, so no
+ * secret value ever lands in a client's file.
  */
 import { requiredSecrets, usesOAuth } from '../auth/classify.js';
 import type { ResolvedEntry } from '../catalog/types.js';
@@ -80,8 +81,11 @@ export interface EntryOptions {
 export interface BuiltEntry {
   name: string;
   entry: ClientEntry;
-  /** run: a stdio entry that runs `mcpkey run NAME`; headers-helper: the client connects itself, asking mcpkey for headers. */
-  via: 'run' | 'headers-helper';
+  /**
+   * run: a stdio entry that runs `mcpkey run NAME`; headers-helper: the client connects itself, asking
+   * mcpkey for headers; gateway: the one entry that runs `mcpkey gateway` for every server.
+   */
+  via: 'run' | 'headers-helper' | 'gateway';
 }
 
 /**
@@ -126,25 +130,41 @@ export function buildClientEntry(client: ClientName, entry: ResolvedEntry, optio
   }
   // Local servers, and remote ones through mcpkey's stdio↔HTTP bridge: the client starts `mcpkey run NAME`,
   // which injects the secrets (or the OAuth token) itself. No env: nothing secret, nothing to configure.
-  const args = ['run', name];
+  return { name, via: 'run', entry: stdioEntry(client, name, options.command, ['run', name]) };
+}
+
+/** The name of the gateway's entry in a client's file. */
+export const GATEWAY_ENTRY = 'mcpkey';
+
+/**
+ * The single entry that runs `mcpkey gateway`: every enabled server (or `servers`, as --servers)
+ * through one MCP server, secrets and grants injected by mcpkey as for `run`.
+ */
+export function buildGatewayEntry(client: ClientName, options: EntryOptions & { servers?: readonly string[] }): BuiltEntry {
+  const args = ['gateway', ...(options.servers && options.servers.length > 0 ? ['--servers', options.servers.join(',')] : [])];
+  return { name: GATEWAY_ENTRY, via: 'gateway', entry: stdioEntry(client, GATEWAY_ENTRY, options.command, args) };
+}
+
+/** A client's entry for a program it starts and talks to on stdio, in that client's shape. */
+function stdioEntry(client: ClientName, name: string, command: string, args: string[]): ClientEntry {
   switch (client) {
     case 'claude-desktop':
     case 'cursor':
     case 'windsurf':
     case 'gemini':
     case 'codex':
-      return { name, via: 'run', entry: { command: options.command, args } };
+      return { command, args };
     case 'claude-code':
       // The shape `claude mcp add --scope project` writes.
-      return { name, via: 'run', entry: { type: 'stdio', command: options.command, args, env: {} } };
+      return { type: 'stdio', command, args, env: {} };
     case 'vscode':
     case 'cline':
-      return { name, via: 'run', entry: { type: 'stdio', command: options.command, args } };
+      return { type: 'stdio', command, args };
     case 'zed':
-      return { name, via: 'run', entry: { command: options.command, args, env: {} } };
+      return { command, args, env: {} };
     case 'goose':
       // Goose's entry names its extension again and says how long a tool call may take (its default, 300 s).
-      return { name, via: 'run', entry: { type: 'stdio', name, enabled: true, cmd: options.command, args, envs: {}, env_keys: [], timeout: 300 } };
+      return { type: 'stdio', name, enabled: true, cmd: command, args, envs: {}, env_keys: [], timeout: 300 };
   }
 }
 

@@ -15,8 +15,10 @@ export interface ClientServerRef {
   name: string;
   /** True when the entry starts `mcpkey run NAME` or asks `mcpkey oauth token NAME` for headers. */
   viaMcpkey: boolean;
-  /** The mcpkey server it runs, when viaMcpkey. */
+  /** The mcpkey server it runs, when viaMcpkey (none for the gateway entry). */
   server?: string;
+  /** The entry runs `mcpkey gateway`: every enabled server through one entry. */
+  gateway?: true;
 }
 
 export interface ClientFileStatus {
@@ -49,6 +51,24 @@ export function serverOfWords(words: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** An entry's command and arguments as words (Zed's older form nests them: {"command": {"path", "args"}}; Goose says "cmd"). */
+function commandWords(entry: Record<string, unknown>): string[] {
+  const nested = isObject(entry.command) ? entry.command : undefined;
+  const command = nested ? nested.path : (entry.command ?? entry.cmd);
+  const args = nested ? nested.args : entry.args;
+  const words: string[] = [];
+  if (typeof command === 'string') words.push(command);
+  if (Array.isArray(args)) words.push(...args.filter((arg): arg is string => typeof arg === 'string'));
+  return words;
+}
+
+/** True when an entry of a client's file runs `mcpkey gateway` (the one entry for every server). */
+export function runsGateway(entry: unknown): boolean {
+  if (!isObject(entry)) return false;
+  const words = commandWords(entry);
+  return words.some((word, index) => isMcpkeyWord(word) && words[index + 1] === 'gateway');
+}
+
 /** Splits a shell command line (a headers helper) into words, removing simple quotes. */
 function shellWords(line: string): string[] {
   const words: string[] = [];
@@ -61,14 +81,7 @@ function shellWords(line: string): string[] {
 /** The mcpkey server an entry of a client's file runs, if it runs one through mcpkey. */
 export function mcpkeyServerOf(entry: unknown): string | undefined {
   if (!isObject(entry)) return undefined;
-  // Zed's older form nests the command: {"command": {"path", "args"}}; Goose names it "cmd".
-  const nested = isObject(entry.command) ? entry.command : undefined;
-  const command = nested ? nested.path : (entry.command ?? entry.cmd);
-  const args = nested ? nested.args : entry.args;
-  const words: string[] = [];
-  if (typeof command === 'string') words.push(command);
-  if (Array.isArray(args)) words.push(...args.filter((arg): arg is string => typeof arg === 'string'));
-  const fromCommand = serverOfWords(words);
+  const fromCommand = serverOfWords(commandWords(entry));
   if (fromCommand) return fromCommand;
   if (typeof entry.headersHelper === 'string') return serverOfWords(shellWords(entry.headersHelper));
   return undefined;
@@ -77,6 +90,7 @@ export function mcpkeyServerOf(entry: unknown): string | undefined {
 /** The server entries of a client's file (its servers key), in file order. */
 export function serversOf(servers: Record<string, unknown>): ClientServerRef[] {
   return Object.entries(servers).map(([name, entry]) => {
+    if (runsGateway(entry)) return { name, viaMcpkey: true, gateway: true };
     const server = mcpkeyServerOf(entry);
     return server ? { name, viaMcpkey: true, server } : { name, viaMcpkey: false };
   });
