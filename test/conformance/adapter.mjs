@@ -260,10 +260,10 @@ async function oauthScenario() {
  * the credential material comes from environment variables only (the secret chain's first source), no
  * `oauth authorize`: `tools` obtains the token itself. An mcpkey without `--grant` plays them as OAuth.
  */
-async function grantScenario(grant) {
+async function grantScenario(grant, extra = []) {
   if (!(await helpOf('server', 'add')).includes('--grant')) return oauthScenario();
   const variable = (key) => `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_OAUTH_${key}`;
-  const args = ['server', 'add', name, '--url', serverUrl, '--grant', grant, '--client-id', context.client_id];
+  const args = ['server', 'add', name, '--url', serverUrl, '--grant', grant, '--client-id', context.client_id, ...extra];
   if (context.client_secret) env[variable('CLIENT_SECRET')] = context.client_secret;
   if (context.private_key_pem) {
     env[variable('PRIVATE_KEY')] = context.private_key_pem;
@@ -278,7 +278,22 @@ async function grantScenario(grant) {
   await callTool('test-tool');
 }
 
+/**
+ * Enterprise-managed authorization: the suite plays the company IdP (token exchange only; no
+ * sign-in page) and hands over the user's ID token, as a script would have it. So: the IdP once
+ * (`idp add`, a public client there: the context has no IdP secret), the ID token on stdin
+ * (`idp login --id-token-stdin`), then the server as a grant entry like the other extensions.
+ */
+async function enterpriseScenario() {
+  if (!(await helpOf('server', 'add')).includes('--idp')) return oauthScenario();
+  const idp = 'conformance-idp';
+  await must(['idp', 'add', idp, '--issuer', context.idp_issuer, '--client-id', context.idp_client_id, '--client-auth', 'none']);
+  await must(['idp', 'login', idp, '--id-token-stdin'], { input: context.idp_id_token });
+  await grantScenario('enterprise', ['--idp', idp]);
+}
+
 const scenarios = {
+  'auth/enterprise-managed-authorization': enterpriseScenario,
   'auth/client-credentials-basic': () => grantScenario('client-credentials'),
   'auth/client-credentials-jwt': () => grantScenario('client-credentials'),
   'auth/wif-jwt-bearer': () => grantScenario('jwt-bearer'),

@@ -29,7 +29,7 @@ const MAY_FAIL = new Set([
 ]);
 
 // Extension scenarios (optional for the suite) of the extensions mcpkey implements: scored here.
-const CLAIMED_EXTENSIONS = ['auth/client-credentials-basic', 'auth/client-credentials-jwt', 'auth/wif-jwt-bearer', 'auth/dpop', 'auth/dpop-nonce'];
+const CLAIMED_EXTENSIONS = ['auth/client-credentials-basic', 'auth/client-credentials-jwt', 'auth/wif-jwt-bearer', 'auth/dpop', 'auth/dpop-nonce', 'auth/enterprise-managed-authorization'];
 
 function requirementSet(label) {
   const file = join(here, 'node_modules/@modelcontextprotocol/conformance/requirements', `${label}.yaml`);
