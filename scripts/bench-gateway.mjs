@@ -5,7 +5,9 @@
  *
  *  - a tool call through `mcpkey gateway` to a local server it already runs, against the same call
  *    made directly to that server (the same stdio server, the same SDK client): BENCH_GATEWAY_CALLS
- *    calls each (default 200), interleaved in blocks of 20; median, p95 and their ratio (target ≤ 1.2×);
+ *    calls each (default 200), interleaved in blocks of 20; median, p95 and their ratio (target ≤ 1.2×).
+ *    A third row relays the same server through a process that only copies bytes (bench-relay.mjs):
+ *    the cost of any extra process hop, which no gateway can go below;
  *  - the gateway's start with 10 enabled servers, none started (their tools come from the cache),
  *    up to its answer to `tools/list`, against `mcpkey --version` (target < 2×), BENCH_ROUNDS each.
  *
@@ -20,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/mcpkey.js');
 const SERVER = join(ROOT, 'test/fixtures/gateway/stdio-server.mjs');
+const RELAY = join(ROOT, 'scripts/bench-relay.mjs');
 const BLOCK = 20;
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
@@ -105,25 +108,34 @@ export async function gatewayBench({ env, cwd, rounds = 15, calls = Number(proce
   const warm = await gatewayStart(env, cwd);
   if (warm.tools < 40) throw new Error(`the gateway listed ${warm.tools} tools, expected 4 for each of 10 servers`);
 
-  // Calls: the same server directly, and through a gateway that already runs it.
+  // Calls: the same server directly, through a byte relay (the floor of one more process), and
+  // through a gateway that already runs it. The same client code, the same tool, interleaved.
   const direct = await stdioClient(process.execPath, [SERVER, 'bench-direct'], env, cwd);
+  const relay = await stdioClient(process.execPath, [RELAY, process.execPath, SERVER, 'bench-relay'], env, cwd);
   const gateway = await stdioClient(process.execPath, [BIN, 'gateway', '--servers', 'bench-gw-0', '--idle', '1h'], env, cwd);
   try {
-    await direct.call('pid');
-    await gateway.call('bench-gw-0__pid'); // starts the server
-    const samples = { direct: [], gateway: [] };
+    const peers = [
+      { peer: direct, tool: 'pid', samples: [] },
+      { peer: relay, tool: 'pid', samples: [] },
+      { peer: gateway, tool: 'bench-gw-0__pid', samples: [] },
+    ];
+    // Warm-up (the gateway's first call starts the server), not measured.
+    for (let i = 0; i < BLOCK; i += 1) for (const { peer, tool } of peers) await peer.call(tool);
     for (let done = 0; done < calls; done += BLOCK) {
       const n = Math.min(BLOCK, calls - done);
-      for (let i = 0; i < n; i += 1) samples.direct.push(await direct.call('pid'));
-      for (let i = 0; i < n; i += 1) samples.gateway.push(await gateway.call('bench-gw-0__pid'));
+      for (const { peer, tool, samples } of peers) for (let i = 0; i < n; i += 1) samples.push(await peer.call(tool));
     }
+    const [d, r, g] = peers.map((entry) => entry.samples);
     const row = (label, values) => `${label.padEnd(34)} median ${median(values).toFixed(2).padStart(6)} ms   p95 ${p95(values).toFixed(2).padStart(6)} ms`;
+    const ratio = (a, b) => `median ${(median(a) / median(b)).toFixed(2)}x, p95 ${(p95(a) / p95(b)).toFixed(2)}x`;
     lines.push(`tool call, ${calls} each (SDK v1 client on stdio, a local stdio server already running):`);
-    lines.push(row('  directly to the server', samples.direct));
-    lines.push(row('  through mcpkey gateway', samples.gateway));
-    lines.push(`  ratio: median ${(median(samples.gateway) / median(samples.direct)).toFixed(2)}x, p95 ${(p95(samples.gateway) / p95(samples.direct)).toFixed(2)}x (target ≤ 1.2x)`);
+    lines.push(row('  directly to the server', d));
+    lines.push(row('  through a byte relay (floor)', r));
+    lines.push(row('  through mcpkey gateway', g));
+    lines.push(`  ratio gateway/direct: ${ratio(g, d)} (target ≤ 1.2x)`);
+    lines.push(`  ratio relay/direct (any extra process): ${ratio(r, d)}; gateway/relay: ${ratio(g, r)}`);
   } finally {
-    await Promise.all([direct.close(), gateway.close()]);
+    await Promise.all([direct.close(), relay.close(), gateway.close()]);
   }
 
   // Start: interleaved with --version.
