@@ -24,6 +24,7 @@ const BIN = join(ROOT, 'bin/mcpkey.js');
 const SERVER = join(ROOT, 'test/fixtures/gateway/stdio-server.mjs');
 const RELAY = join(ROOT, 'scripts/bench-relay.mjs');
 const BLOCK = 20;
+const SLEEP_MS = 2;
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const median = (values) => {
@@ -56,9 +57,9 @@ async function stdioClient(command, args, env, cwd) {
   const client = new Client({ name: 'bench', version: '1.0.0' });
   await client.connect(new StdioClientTransport({ command, args, env, cwd, stderr: 'ignore' }), { timeout: 120_000 });
   return {
-    call: async (name) => {
+    call: async (name, args = {}) => {
       const started = now();
-      const result = await client.callTool({ name, arguments: {} }, undefined, { timeout: 60_000 });
+      const result = await client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 });
       if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
       return now() - started;
     },
@@ -114,26 +115,33 @@ export async function gatewayBench({ env, cwd, rounds = 15, calls = Number(proce
   const relay = await stdioClient(process.execPath, [RELAY, process.execPath, SERVER, 'bench-relay'], env, cwd);
   const gateway = await stdioClient(process.execPath, [BIN, 'gateway', '--servers', 'bench-gw-0', '--idle', '1h'], env, cwd);
   try {
-    const peers = [
-      { peer: direct, tool: 'pid', samples: [] },
-      { peer: relay, tool: 'pid', samples: [] },
-      { peer: gateway, tool: 'bench-gw-0__pid', samples: [] },
-    ];
-    // Warm-up (the gateway's first call starts the server), not measured.
-    for (let i = 0; i < BLOCK; i += 1) for (const { peer, tool } of peers) await peer.call(tool);
-    for (let done = 0; done < calls; done += BLOCK) {
-      const n = Math.min(BLOCK, calls - done);
-      for (const { peer, tool, samples } of peers) for (let i = 0; i < n; i += 1) samples.push(await peer.call(tool));
-    }
-    const [d, r, g] = peers.map((entry) => entry.samples);
+    // The same three peers, once with a tool that does nothing (the overhead alone) and once with one
+    // that takes 2 ms in the server (SLEEP_MS), as a real tool does at the least.
+    const measure = async (tool, args) => {
+      const peers = [
+        { peer: direct, tool, samples: [] },
+        { peer: relay, tool, samples: [] },
+        { peer: gateway, tool: `bench-gw-0__${tool}`, samples: [] },
+      ];
+      // Warm-up (the gateway's first call starts the server), not measured.
+      for (let i = 0; i < BLOCK; i += 1) for (const entry of peers) await entry.peer.call(entry.tool, args);
+      for (let done = 0; done < calls; done += BLOCK) {
+        const n = Math.min(BLOCK, calls - done);
+        for (const entry of peers) for (let i = 0; i < n; i += 1) entry.samples.push(await entry.peer.call(entry.tool, args));
+      }
+      return peers.map((entry) => entry.samples);
+    };
     const row = (label, values) => `${label.padEnd(34)} median ${median(values).toFixed(2).padStart(6)} ms   p95 ${p95(values).toFixed(2).padStart(6)} ms`;
     const ratio = (a, b) => `median ${(median(a) / median(b)).toFixed(2)}x, p95 ${(p95(a) / p95(b)).toFixed(2)}x`;
-    lines.push(`tool call, ${calls} each (SDK v1 client on stdio, a local stdio server already running):`);
-    lines.push(row('  directly to the server', d));
-    lines.push(row('  through a byte relay (floor)', r));
-    lines.push(row('  through mcpkey gateway', g));
-    lines.push(`  ratio gateway/direct: ${ratio(g, d)} (target ≤ 1.2x)`);
-    lines.push(`  ratio relay/direct (any extra process): ${ratio(r, d)}; gateway/relay: ${ratio(g, r)}`);
+    for (const [label, tool, args] of [['a tool that does nothing (pid)', 'pid', {}], [`a tool that takes ${SLEEP_MS} ms (sleep)`, 'sleep', { ms: SLEEP_MS }]]) {
+      const [d, r, g] = await measure(tool, args);
+      lines.push(`tool call, ${calls} each, ${label} (SDK v1 client on stdio, a local stdio server already running):`);
+      lines.push(row('  directly to the server', d));
+      lines.push(row('  through a byte relay (floor)', r));
+      lines.push(row('  through mcpkey gateway', g));
+      lines.push(`  ratio gateway/direct: ${ratio(g, d)} (target ≤ 1.2x)`);
+      lines.push(`  ratio relay/direct (any extra process): ${ratio(r, d)}; gateway/relay: ${ratio(g, r)}`);
+    }
   } finally {
     await Promise.all([direct.close(), relay.close(), gateway.close()]);
   }
