@@ -5,7 +5,9 @@
  *
  *  - a tool call through `mcpkey gateway` to a local server it already runs, against the same call
  *    made directly to that server (the same stdio server, the same SDK client): BENCH_GATEWAY_CALLS
- *    calls each (default 200), interleaved in blocks of 20; median, p95 and their ratio (target ≤ 1.2×);
+ *    calls each (default 200), interleaved in blocks of 20; median, p95 and their ratio (target ≤ 1.2×).
+ *    A third row relays the same server through a process that only copies bytes (bench-relay.mjs):
+ *    the cost of any extra process hop, which no gateway can go below;
  *  - the gateway's start with 10 enabled servers, none started (their tools come from the cache),
  *    up to its answer to `tools/list`, against `mcpkey --version` (target < 2×), BENCH_ROUNDS each.
  *
@@ -20,7 +22,9 @@ import { pathToFileURL } from 'node:url';
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/mcpkey.js');
 const SERVER = join(ROOT, 'test/fixtures/gateway/stdio-server.mjs');
+const RELAY = join(ROOT, 'scripts/bench-relay.mjs');
 const BLOCK = 20;
+const SLEEP_MS = 2;
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const median = (values) => {
@@ -53,9 +57,9 @@ async function stdioClient(command, args, env, cwd) {
   const client = new Client({ name: 'bench', version: '1.0.0' });
   await client.connect(new StdioClientTransport({ command, args, env, cwd, stderr: 'ignore' }), { timeout: 120_000 });
   return {
-    call: async (name) => {
+    call: async (name, args = {}) => {
       const started = now();
-      const result = await client.callTool({ name, arguments: {} }, undefined, { timeout: 60_000 });
+      const result = await client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 });
       if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
       return now() - started;
     },
@@ -105,25 +109,41 @@ export async function gatewayBench({ env, cwd, rounds = 15, calls = Number(proce
   const warm = await gatewayStart(env, cwd);
   if (warm.tools < 40) throw new Error(`the gateway listed ${warm.tools} tools, expected 4 for each of 10 servers`);
 
-  // Calls: the same server directly, and through a gateway that already runs it.
+  // Calls: the same server directly, through a byte relay (the floor of one more process), and
+  // through a gateway that already runs it. The same client code, the same tool, interleaved.
   const direct = await stdioClient(process.execPath, [SERVER, 'bench-direct'], env, cwd);
+  const relay = await stdioClient(process.execPath, [RELAY, process.execPath, SERVER, 'bench-relay'], env, cwd);
   const gateway = await stdioClient(process.execPath, [BIN, 'gateway', '--servers', 'bench-gw-0', '--idle', '1h'], env, cwd);
   try {
-    await direct.call('pid');
-    await gateway.call('bench-gw-0__pid'); // starts the server
-    const samples = { direct: [], gateway: [] };
-    for (let done = 0; done < calls; done += BLOCK) {
-      const n = Math.min(BLOCK, calls - done);
-      for (let i = 0; i < n; i += 1) samples.direct.push(await direct.call('pid'));
-      for (let i = 0; i < n; i += 1) samples.gateway.push(await gateway.call('bench-gw-0__pid'));
-    }
+    // The same three peers, once with a tool that does nothing (the overhead alone) and once with one
+    // that takes 2 ms in the server (SLEEP_MS), as a real tool does at the least.
+    const measure = async (tool, args) => {
+      const peers = [
+        { peer: direct, tool, samples: [] },
+        { peer: relay, tool, samples: [] },
+        { peer: gateway, tool: `bench-gw-0__${tool}`, samples: [] },
+      ];
+      // Warm-up (the gateway's first call starts the server), not measured.
+      for (let i = 0; i < BLOCK; i += 1) for (const entry of peers) await entry.peer.call(entry.tool, args);
+      for (let done = 0; done < calls; done += BLOCK) {
+        const n = Math.min(BLOCK, calls - done);
+        for (const entry of peers) for (let i = 0; i < n; i += 1) entry.samples.push(await entry.peer.call(entry.tool, args));
+      }
+      return peers.map((entry) => entry.samples);
+    };
     const row = (label, values) => `${label.padEnd(34)} median ${median(values).toFixed(2).padStart(6)} ms   p95 ${p95(values).toFixed(2).padStart(6)} ms`;
-    lines.push(`tool call, ${calls} each (SDK v1 client on stdio, a local stdio server already running):`);
-    lines.push(row('  directly to the server', samples.direct));
-    lines.push(row('  through mcpkey gateway', samples.gateway));
-    lines.push(`  ratio: median ${(median(samples.gateway) / median(samples.direct)).toFixed(2)}x, p95 ${(p95(samples.gateway) / p95(samples.direct)).toFixed(2)}x (target ≤ 1.2x)`);
+    const ratio = (a, b) => `median ${(median(a) / median(b)).toFixed(2)}x, p95 ${(p95(a) / p95(b)).toFixed(2)}x`;
+    for (const [label, tool, args] of [['a tool that does nothing (pid)', 'pid', {}], [`a tool that takes ${SLEEP_MS} ms (sleep)`, 'sleep', { ms: SLEEP_MS }]]) {
+      const [d, r, g] = await measure(tool, args);
+      lines.push(`tool call, ${calls} each, ${label} (SDK v1 client on stdio, a local stdio server already running):`);
+      lines.push(row('  directly to the server', d));
+      lines.push(row('  through a byte relay (floor)', r));
+      lines.push(row('  through mcpkey gateway', g));
+      lines.push(`  ratio gateway/direct: ${ratio(g, d)} (target ≤ 1.2x)`);
+      lines.push(`  ratio relay/direct (any extra process): ${ratio(r, d)}; gateway/relay: ${ratio(g, r)}`);
+    }
   } finally {
-    await Promise.all([direct.close(), gateway.close()]);
+    await Promise.all([direct.close(), relay.close(), gateway.close()]);
   }
 
   // Start: interleaved with --version.

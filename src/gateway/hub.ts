@@ -1,4 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/client';
+import type { ResolvedEntry } from '../core/catalog/types.js';
 import { ToolCache } from './cache.js';
 import { qualifiedName, routeName } from './naming.js';
 import { OAuthFlows } from './oauth-flows.js';
@@ -20,6 +21,13 @@ export class GatewayHub {
   private readonly chosen: Set<string> | undefined;
   private changePending = false;
   private started: Promise<void> | undefined;
+  /** Bumped when --servers' set changes in the conversation (mcp-add, mcp-remove). */
+  private chosenVersion = 0;
+  /**
+   * The exposed servers and the route of every tool name seen, worked out once per state: a call to a
+   * running server then costs two map lookups, with no scan of the catalog and no re-filtering.
+   */
+  private view: { state: unknown; chosenVersion: number; catalog: ResolvedEntry[]; servers: string[]; entries: Map<string, ResolvedEntry>; routes: Map<string, { entry: ResolvedEntry; tool: string } | null> } | undefined;
 
   constructor(readonly settings: GatewaySettings) {
     const { deps, log } = settings;
@@ -32,12 +40,19 @@ export class GatewayHub {
       upstreams: this.upstreams,
       cache: this.cache,
       exposed: () => this.exposed(),
-      include: (name) => chosen?.add(name),
-      exclude: (name) => chosen?.delete(name),
+      include: (name) => {
+        chosen?.add(name);
+        this.chosenVersion += 1;
+      },
+      exclude: (name) => {
+        chosen?.delete(name);
+        this.chosenVersion += 1;
+      },
       toolsChanged: () => this.toolsChanged(),
       flows: new OAuthFlows(deps, log, async (entry) => {
         await deps.enable(entry.name);
         chosen?.add(entry.name);
+        this.chosenVersion += 1;
         await this.upstreams.tools(entry);
         this.toolsChanged();
       }),
@@ -83,9 +98,19 @@ export class GatewayHub {
   }
 
   async exposed() {
-    const { catalog, enabled } = await this.settings.deps.state();
-    const names = this.chosen ? [...this.chosen] : enabled;
-    return { catalog, servers: names.filter((name) => catalog.some((entry) => entry.name === name)) };
+    const view = await this.current();
+    return { catalog: view.catalog, servers: view.servers };
+  }
+
+  /** The view for the state deps.state() answers now; rebuilt only when that answer or the set changes. */
+  private async current() {
+    const state = await this.settings.deps.state();
+    if (this.view?.state === state && this.view.chosenVersion === this.chosenVersion) return this.view;
+    const { catalog, enabled } = state;
+    const entries = new Map(catalog.map((entry) => [entry.name, entry]));
+    const servers = (this.chosen ? [...this.chosen] : enabled).filter((name) => entries.has(name));
+    this.view = { state, chosenVersion: this.chosenVersion, catalog, servers, entries, routes: new Map() };
+    return this.view;
   }
 
   private own(name: string): boolean {
@@ -107,10 +132,16 @@ export class GatewayHub {
     const name = String(params.name ?? '');
     const args = (params.arguments ?? {}) as Record<string, unknown>;
     if (this.own(name)) return callOwnTool(this.control, name, args);
-    const { catalog, servers } = await this.exposed();
-    const route = routeName(name, servers);
+    const view = await this.current();
+    let route = view.routes.get(name);
+    if (route === undefined) {
+      const found = routeName(name, view.servers);
+      route = found ? { entry: view.entries.get(found.server)!, tool: found.tool } : null;
+      // Names are the client's: only those that route are kept, so the map stays as small as the tool set.
+      if (route) view.routes.set(name, route);
+    }
     if (!route) throw Object.assign(new Error(`Unknown tool: ${name}`), { code: -32602 });
-    return this.upstreams.call(catalog.find((entry) => entry.name === route.server)!, route.tool, args, signal);
+    return this.upstreams.call(route.entry, route.tool, args, signal);
   }
 
   /** Stops every server and writes the cache. */

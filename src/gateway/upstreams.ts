@@ -1,7 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/client';
 import type { ResolvedEntry } from '../core/catalog/types.js';
 import { CliError } from '../core/errors.js';
-import { listTools, reissuingOnBrokenStream, type McpConnection } from '../core/protocol/connection.js';
+import type { McpConnection } from '../core/protocol/connection.js';
 import type { ToolCache } from './cache.js';
 import { textResult, type GatewayDeps, type ToolResult } from './types.js';
 
@@ -33,6 +33,9 @@ export function describeFailure(error: unknown): string {
 }
 
 class Deadline extends Error {}
+
+/** The connection code, loaded when the first server starts: a gateway answering from its cache never needs it. */
+let protocol: typeof import('../core/protocol/connection.js') | undefined;
 
 /** Rejects with a Deadline after `ms` (and aborts `controller`), so a hanging server costs only its own call. */
 function withDeadline<T>(work: Promise<T>, ms: number, controller: AbortController): Promise<T> {
@@ -77,6 +80,7 @@ export class Upstreams {
     const generation = upstream.generation;
     upstream.opening ??= (async () => {
       this.options.log(`starting ${entry.name}`);
+      protocol ??= await import('../core/protocol/connection.js');
       const connection = await this.options.deps.connect(entry);
       if (this.closed || upstream.generation !== generation) {
         await connection.close();
@@ -105,6 +109,7 @@ export class Upstreams {
   }
 
   private async relist(name: string, connection: McpConnection): Promise<Tool[]> {
+    const { listTools } = protocol!;
     const listing = await connection.run((client) => listTools(connection, client));
     for (const excluded of listing.excluded) this.options.log(`${name}: left out the tool ${excluded.name}: ${excluded.reason}`);
     if (this.options.cache.set(name, listing.tools)) this.options.onToolsChanged();
@@ -149,6 +154,7 @@ export class Upstreams {
     try {
       const work = (async () => {
         const connection = await this.open(entry);
+        const { reissuingOnBrokenStream } = protocol!;
         const definition = this.options.cache.get(entry.name)?.tools.find((candidate) => candidate.name === tool);
         return connection.run((client) =>
           reissuingOnBrokenStream(

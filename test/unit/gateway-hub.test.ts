@@ -99,3 +99,44 @@ describe('GatewayHub shared by sessions', () => {
     await hub.close();
   });
 });
+
+describe('GatewayHub routing', () => {
+  it('routes by the state deps.state() answers: a server taken off the enabled list stops being routed', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mcpkey-hub-'));
+    const local: ResolvedEntry = { name: 'local', title: 'Local', description: 'a stdio server', transport: { type: 'stdio', command: 'node', args: [] }, secrets: [], source: 'user' };
+    const calls: string[] = [];
+    const connection = {
+      era: 'legacy',
+      http: false,
+      timeoutMs: 10_000,
+      screened: new Map(),
+      client: {
+        getServerCapabilities: () => ({ tools: {} }),
+        request: async () => ({ tools: [{ name: 'echo', inputSchema: { type: 'object' } }] }),
+        callTool: async (params: { name: string }) => (calls.push(params.name), { content: [{ type: 'text', text: `called ${params.name}` }] }),
+      },
+      run: (op: (client: unknown) => Promise<unknown>) => op(connection.client),
+      close: async () => undefined,
+    };
+    let state = { catalog: [local], enabled: ['local'] };
+    const deps: GatewayDeps = {
+      stateDir: dir,
+      state: async () => state,
+      readiness: async () => ({ kind: 'none', ready: true, secrets: [], missing: [], nextSteps: [] }),
+      enable: async () => undefined,
+      disable: async () => { throw new Error('not used'); },
+      connect: async () => connection as never,
+      authorize: async () => { throw new Error('not used'); },
+    };
+    const hub = new GatewayHub({ deps, log: () => undefined, dynamic: true, idleMs: 60_000, timeoutMs: 10_000, version: '0' });
+    const signal = new AbortController().signal;
+    expect((await hub.callTool({ name: 'local__echo' }, signal)).content[0]).toEqual({ type: 'text', text: 'called echo' });
+    expect((await hub.callTool({ name: 'local__echo' }, signal)).content[0]).toEqual({ type: 'text', text: 'called echo' });
+    await expect(hub.callTool({ name: 'other__echo' }, signal)).rejects.toMatchObject({ code: -32602 });
+    // Another mcpkey disabled it: the config's next state no longer lists it.
+    state = { catalog: [local], enabled: [] };
+    await expect(hub.callTool({ name: 'local__echo' }, signal)).rejects.toMatchObject({ code: -32602 });
+    expect(calls).toEqual(['echo', 'echo']);
+    await hub.close();
+  });
+});

@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import type { Context } from '../../cli/context.js';
 import type { GatewayDeps } from '../../gateway/index.js';
 
@@ -13,21 +14,33 @@ const SIGN_IN_TIMEOUT = '600';
  * reached through the same code as `run` and `tools`, authorization without a browser.
  */
 export async function gatewayDeps(ctx: Context, timeout: string | undefined): Promise<GatewayDeps> {
-  const [{ loadConfig }, { mergeCatalog }, { SecretResolver }, { readiness }, { disableServer }, { resolveEntrySecrets }, { connectEntry }, { connectOptions }] = await Promise.all([
-    import('../../core/config/store.js'),
-    import('../../core/catalog/index.js'),
-    import('../../core/secrets/resolve.js'),
-    import('../../core/auth/classify.js'),
-    import('../../core/catalog/disable.js'),
-    import('../../core/run/launch.js'),
-    import('../../core/run/connect.js'),
-    import('../../cli/session.js'),
-  ]);
+  // Only what answers initialize and tools/list from the cache loads at start; the rest on first use.
+  const [{ loadConfig }, { mergeCatalog }] = await Promise.all([import('../../core/config/store.js'), import('../../core/catalog/index.js')]);
   const { stat } = await import('node:fs/promises');
+  const { watch } = await import('node:fs');
   let known: { stamp: string; checked: number; value: Promise<{ config: Awaited<ReturnType<typeof loadConfig>>; catalog: ReturnType<typeof mergeCatalog>; enabled: string[] }> } | undefined;
-  // Every tool call asks: within a second the last answer stands, then a stat says whether to read the file again.
+  // A watch on the config's folder says when to read again, so a tool call does no file I/O; where
+  // watching is not possible, a read stands for a second and then a stat says whether to read again.
+  let watching = false;
+  const watchConfig = () => {
+    if (watching) return;
+    try {
+      const watcher = watch(dirname(ctx.configFile), { persistent: false }, (_event, file) => {
+        if (file === null || file === basename(ctx.configFile)) known = undefined;
+      });
+      watcher.on('error', () => {
+        watching = false;
+        known = undefined;
+        watcher.close();
+      });
+      watching = true;
+    } catch {
+      // No folder yet, or no watches left: the stat once a second.
+    }
+  };
   const state = async () => {
-    if (known && Date.now() - known.checked < STATE_FRESH_MS) return known.value;
+    if (known && (watching || Date.now() - known.checked < STATE_FRESH_MS)) return known.value;
+    watchConfig();
     const info = await stat(ctx.configFile).catch(() => undefined);
     const stamp = info ? `${info.mtimeMs} ${info.size} ${info.ino}` : 'none';
     if (known?.stamp !== stamp) {
@@ -38,18 +51,19 @@ export async function gatewayDeps(ctx: Context, timeout: string | undefined): Pr
     return known.value;
   };
   const resolver = async () => {
-    const { catalog } = await state();
+    const [{ catalog }, { SecretResolver }] = await Promise.all([state(), import('../../core/secrets/resolve.js')]);
     // The process-wide read cache would hide a secret or grant stored by another mcpkey since.
     ctx.keychain.reader?.invalidate();
     return new SecretResolver({ env: ctx.runtime.env, envFile: await ctx.envFile(), keychain: ctx.keychain, catalog, warn: (message) => ctx.printer.warn(message) });
   };
   return {
     stateDir: ctx.stateDir,
-    state: async () => {
-      const { catalog, enabled } = await state();
-      return { catalog, enabled };
+    // The same object while the config is unchanged: the gateway keeps what it works out from it until then.
+    state,
+    readiness: async (entry) => {
+      const { readiness } = await import('../../core/auth/classify.js');
+      return readiness(entry, await resolver(), ctx.grants);
     },
-    readiness: async (entry) => readiness(entry, await resolver(), ctx.grants),
     enable: async (name) => {
       await ctx.updateConfig((config) => {
         if (!config.enabled.includes(name)) config.enabled.push(name);
@@ -57,11 +71,13 @@ export async function gatewayDeps(ctx: Context, timeout: string | undefined): Pr
       known = undefined;
     },
     disable: async (name) => {
+      const { disableServer } = await import('../../core/catalog/disable.js');
       const result = await disableServer(name, {}, { catalog: (await state()).catalog, keychain: ctx.keychain, forgetGrant: (server) => ctx.grants.forget(server), updateConfig: ctx.updateConfig });
       known = undefined;
       return result;
     },
     connect: async (entry) => {
+      const [{ resolveEntrySecrets }, { connectEntry }, { connectOptions }] = await Promise.all([import('../../core/run/launch.js'), import('../../core/run/connect.js'), import('../../cli/session.js')]);
       const secrets = await resolveEntrySecrets(entry, await resolver());
       // No browser from the gateway: a step-up fails the call with the command to run.
       const options = await connectOptions(ctx, entry, secrets, undefined, { ...(timeout !== undefined ? { timeout } : {}), browser: false });

@@ -83,9 +83,13 @@ ${examples('mcpkey gateway', 'mcpkey gateway --servers memory,github --idle 5m',
     .action(
       action<GatewayCommandOptions & GatewayHttpOptions>(runtime, async (ctx, _args, options) => {
         if ((options.port !== undefined || options.allowOrigin) && !options.http) throw new UsageError('--port and --allow-origin go with --http', 'e.g. mcpkey gateway --http --port 7417', 'invalid_option');
+        if (!options.http && !options.printToken && !options.rotateToken) {
+          runtime.exitCode = await runGateway(ctx, options);
+          return;
+        }
         const http = await import('./http.js');
         if (options.printToken || (options.rotateToken && !options.http)) return http.printGatewayToken(ctx, options);
-        runtime.exitCode = await (options.http ? http.runHttpGateway(ctx, options) : runGateway(ctx, options));
+        runtime.exitCode = await http.runHttpGateway(ctx, options);
       }),
     );
 }
