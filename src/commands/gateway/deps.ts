@@ -15,10 +15,12 @@ const SIGN_IN_TIMEOUT = '600';
  */
 export async function gatewayDeps(ctx: Context, timeout: string | undefined): Promise<GatewayDeps> {
   // Only what answers initialize and tools/list from the cache loads at start; the rest on first use.
-  const [{ loadConfig }, { mergeCatalog }] = await Promise.all([import('../../core/config/store.js'), import('../../core/catalog/index.js')]);
+  const [{ loadConfig }, { layerConfig, layeredCatalog }] = await Promise.all([import('../../core/config/store.js'), import('../../core/project/layer.js')]);
+  // Inside a project (mcpkey.json), its entries and enabled set are layered over config.json, as for every command.
+  const project = await ctx.project();
   const { stat } = await import('node:fs/promises');
   const { watch } = await import('node:fs');
-  let known: { stamp: string; checked: number; value: Promise<{ config: Awaited<ReturnType<typeof loadConfig>>; catalog: ReturnType<typeof mergeCatalog>; enabled: string[] }> } | undefined;
+  let known: { stamp: string; checked: number; value: Promise<{ config: Awaited<ReturnType<typeof loadConfig>>; catalog: ReturnType<typeof layeredCatalog>; enabled: string[] }> } | undefined;
   // A watch on the config's folder says when to read again, so a tool call does no file I/O; where
   // watching is not possible, a read stands for a second and then a stat says whether to read again.
   let watching = false;
@@ -44,7 +46,10 @@ export async function gatewayDeps(ctx: Context, timeout: string | undefined): Pr
     const info = await stat(ctx.configFile).catch(() => undefined);
     const stamp = info ? `${info.mtimeMs} ${info.size} ${info.ino}` : 'none';
     if (known?.stamp !== stamp) {
-      const value = loadConfig(ctx.configFile).then((config) => ({ config, catalog: mergeCatalog(config.servers), enabled: config.enabled }));
+      const value = loadConfig(ctx.configFile).then((own) => {
+        const config = layerConfig(own, project);
+        return { config, catalog: layeredCatalog(own, project), enabled: config.enabled };
+      });
       known = { stamp, checked: Date.now(), value };
       value.catch(() => (known = undefined));
     } else known.checked = Date.now();
@@ -54,7 +59,7 @@ export async function gatewayDeps(ctx: Context, timeout: string | undefined): Pr
     const [{ catalog }, { SecretResolver }] = await Promise.all([state(), import('../../core/secrets/resolve.js')]);
     // The process-wide read cache would hide a secret or grant stored by another mcpkey since.
     ctx.keychain.reader?.invalidate();
-    return new SecretResolver({ env: ctx.runtime.env, envFile: await ctx.envFile(), keychain: ctx.keychain, catalog, warn: (message) => ctx.printer.warn(message) });
+    return new SecretResolver({ env: ctx.runtime.env, envFile: await ctx.envFile(), keychain: ctx.keychain, catalog, warn: (message) => ctx.printer.warn(message), ...(project ? { project } : {}) });
   };
   return {
     stateDir: ctx.stateDir,
