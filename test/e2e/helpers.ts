@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { startPrivateKeyring, type PrivateKeyring } from '../fixtures/private-keyring.js';
@@ -247,4 +247,13 @@ export function useOwnKeyring(name: string): { get(): PrivateKeyring } {
       return keyring;
     },
   };
+}
+
+/** A PATH folder with an `npx` (that fails if run) and neither `uvx` nor `mcpkey`: `fetch` lacks its launcher there. */
+export async function pathWithoutUvx(sandbox: Sandbox): Promise<string> {
+  const bin = join(sandbox.dir, 'bin');
+  await mkdir(bin, { recursive: true });
+  await writeFile(join(bin, 'npx'), '#!/bin/sh\nexit 1\n');
+  await chmod(join(bin, 'npx'), 0o755);
+  return bin;
 }

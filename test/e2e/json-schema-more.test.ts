@@ -3,12 +3,12 @@
  * client status, client config with --write and --remove, run --dry-run, and the error objects of
  * commander's own errors. The schemas are strict: a field docs/json.md does not list fails.
  */
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentedErrorCodes } from '../unit/error-code-scan.js';
 import { storeLinearGrant } from './grant-helpers.js';
-import { requireSecretService, ROOT, useSandbox, type RunResult } from './helpers.js';
+import { pathWithoutUvx, requireSecretService, ROOT, useSandbox, type RunResult } from './helpers.js';
 import { clientConfig, clientStatus, doctor, errorObject, expectSchema, runPlan, validate } from './json-schemas.js';
 
 beforeAll(requireSecretService);
@@ -16,14 +16,6 @@ beforeAll(requireSecretService);
 const sandbox = useSandbox();
 const ENV_SERVER = join(ROOT, 'test/fixtures/env-server.mjs');
 
-/** A PATH with an `npx` (never run here) and neither `uvx` nor `mcpkey`. */
-async function pathWithoutUvx(): Promise<string> {
-  const bin = join(sandbox.dir, 'bin');
-  await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, 'npx'), '#!/bin/sh\nexit 1\n');
-  await chmod(join(bin, 'npx'), 0o755);
-  return bin;
-}
 
 async function run(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   return sandbox.run(args, { env, timeoutMs: 60_000 });
@@ -65,7 +57,7 @@ describe('newer commands --json match docs/json.md', () => {
   let PATH: string;
 
   beforeEach(async () => {
-    PATH = await pathWithoutUvx();
+    PATH = await pathWithoutUvx(sandbox);
     const added = await run(['server', 'add', 'envtest', '--secret', 'api_key:ENVTEST_API_KEY', '--env', 'PLAIN=visible', '--', process.execPath, ENV_SERVER]);
     expect(added.code, added.stderr).toBe(0);
     expect((await sandbox.run(['secret', 'set', 'envtest.api_key'], { input: 'k-envtest' })).code).toBe(0);

@@ -1,8 +1,8 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeLinearGrant } from './grant-helpers.js';
-import { requireSecretService, ROOT, useSandbox } from './helpers.js';
+import { pathWithoutUvx, requireSecretService, ROOT, useSandbox } from './helpers.js';
 import { clientConfig, errorObject, expectSchema, missingItem, oauthList, oauthToken, object, secretList, serverInspect, serverList, string, strings, toolsCall, toolsList, validate } from './json-schemas.js';
 
 beforeAll(requireSecretService);
@@ -23,14 +23,6 @@ describe('the validator itself', () => {
 const sandbox = useSandbox();
 const ENV_SERVER = join(ROOT, 'test/fixtures/env-server.mjs');
 
-/** A PATH with an `npx` (never run by these commands) and no `uvx`, so `fetch` lacks its launcher. */
-async function pathWithoutUvx(): Promise<string> {
-  const bin = join(sandbox.dir, 'bin');
-  await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, 'npx'), '#!/bin/sh\nexit 1\n');
-  await chmod(join(bin, 'npx'), 0o755);
-  return bin;
-}
 
 async function json(args: string[], env: Record<string, string> = {}): Promise<unknown> {
   const result = await sandbox.run(args, { env, timeoutMs: 60_000 });
@@ -42,7 +34,7 @@ describe('every read command --json matches docs/json.md', () => {
   let PATH: string;
 
   beforeEach(async () => {
-    PATH = await pathWithoutUvx();
+    PATH = await pathWithoutUvx(sandbox);
     const added = await sandbox.run(['server', 'add', 'envtest', '--secret', 'api_key:ENVTEST_API_KEY', '--env', 'PLAIN=visible', '--', process.execPath, ENV_SERVER]);
     expect(added.code, added.stderr).toBe(0);
     for (const [name, value] of [['envtest.api_key', 'k-envtest'], ['neon.api_key', 'k-neon'], ['brave.api_key', 'k-brave']]) {
