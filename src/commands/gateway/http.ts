@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../core/errors.js';
+import { escapeControls } from '../../core/text.js';
 import type { GatewayCommandOptions } from './index.js';
 
 export interface GatewayHttpOptions {
@@ -63,7 +64,8 @@ export async function runHttpGateway(ctx: Context, options: GatewayCommandOption
   file.once('error', (error) => settings.log(`cannot write ${HTTP_LOG}: ${error.message}`));
   const log = (message: string) => {
     settings.log(message);
-    if (!file.errored) file.write(`${new Date().toISOString()} ${message}\n`);
+    // Messages carry servers' text: one line each, with nothing a terminal would act on when the file is read.
+    if (!file.errored) file.write(`${new Date().toISOString()} ${escapeControls(message)}\n`);
   };
   const { token, created } = await gatewayToken(ctx.keychain, { rotate: options.rotateToken === true });
   // One hub for every session: each server runs once, and a sign-in is never started twice.
