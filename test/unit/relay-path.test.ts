@@ -104,6 +104,22 @@ describe('requests relayed past the SDK', () => {
     expect(transport.sent[3]).toMatchObject({ method: 'notifications/cancelled', params: { requestId: (transport.sent[2] as { id: string }).id } });
   });
 
+  it('asks for progress under its own token and hands the server\'s progress to that call only, until it ends', async () => {
+    const raw = new RawCalls();
+    const transport = recorder();
+    const steps: unknown[] = [];
+    const call = raw.request(transport, 'tools/call', { name: 'slow', _meta: { traceparent: 't' } }, { onprogress: (params) => steps.push(params.progress) });
+    const sent = transport.sent[0] as { id: string; params: { _meta: Record<string, unknown> } };
+    expect(sent.params._meta).toEqual({ traceparent: 't', progressToken: sent.id });
+    expect(raw.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: sent.id, progress: 1 } })).toBe(true);
+    // Another token (the SDK's own requests use numbers) is not ours.
+    expect(raw.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 3, progress: 9 } })).toBe(false);
+    raw.take({ jsonrpc: '2.0', id: sent.id, result: {} });
+    await call;
+    raw.take({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: sent.id, progress: 2 } });
+    expect(steps).toEqual([1]);
+  });
+
   it('fails every waiting call when the connection closes', async () => {
     const raw = new RawCalls();
     const transport = recorder();

@@ -6,6 +6,8 @@ type Response = { id?: unknown; result?: unknown; error?: { code: number; messag
 export interface RawOptions {
   signal?: AbortSignal;
   timeout?: number;
+  /** The server's progress notifications for this request (their params). */
+  onprogress?: (params: Record<string, unknown>) => void;
 }
 
 /** Our ids are strings the SDK never uses (its own are numbers), so the two never collide. */
@@ -21,9 +23,17 @@ const PREFIX = 'mcpkey-relay-';
 export class RawCalls {
   private next = 0;
   private readonly pending = new Map<string, Settle>();
+  private readonly progress = new Map<string, (params: Record<string, unknown>) => void>();
 
-  /** A response to one of ours: settled here, and not to be handed to the SDK. */
+  /** A response to one of ours, or progress on one: handled here, and not to be handed to the SDK. */
   take(message: unknown): boolean {
+    const { method, params } = (message ?? {}) as { method?: unknown; params?: { progressToken?: unknown } };
+    if (method === 'notifications/progress') {
+      const token = params?.progressToken;
+      if (typeof token !== 'string' || !token.startsWith(PREFIX)) return false;
+      this.progress.get(token)?.(params as Record<string, unknown>);
+      return true;
+    }
     const id = (message as Response | null)?.id;
     if (typeof id !== 'string' || !id.startsWith(PREFIX)) return false;
     const settle = this.pending.get(id);
@@ -40,6 +50,7 @@ export class RawCalls {
     if (this.pending.size === 0) return;
     const waiting = [...this.pending.values()];
     this.pending.clear();
+    this.progress.clear();
     void import('@modelcontextprotocol/client').then(({ SdkError, SdkErrorCode }) => {
       for (const settle of waiting) settle.reject(new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed'));
     });
@@ -47,10 +58,16 @@ export class RawCalls {
 
   request(transport: Transport, method: string, params: Record<string, unknown>, options: RawOptions = {}): Promise<unknown> {
     const id = `${PREFIX}${(this.next += 1)}`;
-    const { signal, timeout } = options;
+    const { signal, timeout, onprogress } = options;
+    // Progress is asked for with the request's own id as its token, as the SDK does with its ids.
+    if (onprogress) {
+      params = { ...params, _meta: { ...(params._meta as Record<string, unknown> | undefined), progressToken: id } };
+      this.progress.set(id, onprogress);
+    }
     return new Promise<unknown>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const done = () => {
+        this.progress.delete(id);
         clearTimeout(timer);
         signal?.removeEventListener('abort', abort);
       };
