@@ -15,10 +15,7 @@ export async function main(runtime: Runtime): Promise<number> {
       return await complete(argv.slice(1), runtime);
     }
     // How every MCP client starts the gateway, at every client start: served without commander or the command tree.
-    if (argv.length === 1 && argv[0] === 'gateway') {
-      const [{ commandContext }, { runGateway }] = await Promise.all([import('./action.js'), import('../commands/gateway/index.js')]);
-      return await runGateway(await commandContext(runtime, {}), {});
-    }
+    if (argv.length === 1 && argv[0] === 'gateway') return await (await import('../commands/gateway/quick.js')).runQuickGateway(runtime);
     const { buildProgram } = await import('./program.js');
     const program = await buildProgram(runtime, argv);
     tree = program;

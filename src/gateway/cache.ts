@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tool } from '@modelcontextprotocol/client';
-import { writeFileAtomic } from '../core/atomic.js';
 
 /** The tools one server listed when it last ran: definitions only (the server's own words), no credential. */
 export interface CachedTools {
@@ -11,12 +10,27 @@ export interface CachedTools {
 
 export const CACHE_FILE = 'gateway-tools.json';
 
+/** The servers a full listing exposed, and the startup key (startup.ts) they were worked out under. */
+export interface ExposedView {
+  key: string;
+  servers: string[];
+}
+
+const MAX_VIEWS = 8;
+
+function isView(value: unknown): value is ExposedView {
+  const view = value as ExposedView | null;
+  return typeof view?.key === 'string' && Array.isArray(view.servers) && view.servers.every((name) => typeof name === 'string');
+}
+
 /**
  * The tool lists of the servers behind the gateway, kept under MCPKEY_HOME so a client sees every tool
  * at start without every server being started. Refreshed whenever a server runs; writes are serialised.
  */
 export class ToolCache {
   private entries: Record<string, CachedTools> = {};
+  /** Most recent first: one per place the gateway is started from (each project has its own). */
+  private exposed: ExposedView[] = [];
   private writing: Promise<void> = Promise.resolve();
   private readonly file: string;
 
@@ -26,8 +40,9 @@ export class ToolCache {
 
   async load(): Promise<void> {
     try {
-      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as { servers?: Record<string, CachedTools> };
+      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as { servers?: Record<string, CachedTools>; exposed?: unknown };
       if (parsed.servers && typeof parsed.servers === 'object') this.entries = parsed.servers;
+      if (Array.isArray(parsed.exposed)) this.exposed = parsed.exposed.filter(isView).slice(0, MAX_VIEWS);
     } catch {
       // No cache yet, or one that cannot be read: the servers are listed again.
     }
@@ -47,6 +62,19 @@ export class ToolCache {
     return changed;
   }
 
+  /** The view saved under `key`, if that is the one saved and every server in it has its tools here. */
+  view(key: string): ExposedView | undefined {
+    const view = this.exposed.find((candidate) => candidate.key === key);
+    return view?.servers.every((server) => this.get(server)) ? view : undefined;
+  }
+
+  setView(view: ExposedView): void {
+    const [latest] = this.exposed;
+    if (latest?.key === view.key && latest.servers.join('\n') === view.servers.join('\n')) return;
+    this.exposed = [view, ...this.exposed.filter((candidate) => candidate.key !== view.key)].slice(0, MAX_VIEWS);
+    this.save();
+  }
+
   delete(server: string): void {
     if (!(server in this.entries)) return;
     delete this.entries[server];
@@ -54,9 +82,9 @@ export class ToolCache {
   }
 
   private save(): void {
-    const text = `${JSON.stringify({ servers: this.entries }, null, 2)}\n`;
+    const text = `${JSON.stringify({ servers: this.entries, exposed: this.exposed }, null, 2)}\n`;
     this.writing = this.writing
-      .then(() => writeFileAtomic(this.file, text))
+      .then(async () => (await import('../core/atomic.js')).writeFileAtomic(this.file, text))
       .catch((error: Error) => this.log(`cannot write the tool cache ${this.file}: ${error.message}`));
   }
 

@@ -3,7 +3,8 @@ import type { ResolvedEntry } from '../core/catalog/types.js';
 import { ToolCache } from './cache.js';
 import { qualifiedName, routeName } from './naming.js';
 import { OAuthFlows } from './oauth-flows.js';
-import { callOwnTool, DYNAMIC_TOOLS, OWN_TOOLS, type GatewayControl } from './own-tools.js';
+import { DYNAMIC_TOOLS, OWN_TOOLS } from './own-tool-list.js';
+import type { GatewayControl } from './own-tools.js';
 import type { GatewaySettings, ToolResult } from './types.js';
 import { Upstreams } from './upstreams.js';
 
@@ -59,27 +60,35 @@ export class GatewayHub {
     };
   }
 
-  /** Loads the cache; servers with no cached list are started once, briefly, so clients see every tool from the start. */
+  /**
+   * Loads the cache, then (at once, or after a first `tools/list` answered from it: see listing) works
+   * out the exposed servers and starts those with no cached list once, briefly, so clients see every
+   * tool from the start.
+   */
   start(): Promise<void> {
     this.started ??= (async () => {
       await this.cache.load();
-      const { deps, log } = this.settings;
-      const prime = (async () => {
-        const { catalog, servers } = await this.exposed();
-        await Promise.all(
-          servers.map(async (name) => {
-            const entry = catalog.find((candidate) => candidate.name === name)!;
-            if (this.cache.get(name) || !(await deps.readiness(entry)).ready) return;
-            await this.upstreams.prime(entry);
-          }),
-        );
-      })().catch((error: Error) => log(`cannot list the enabled servers: ${error.message}`));
-      this.priming = prime;
+      if (!this.settings.startupKey) void this.prime();
     })();
     return this.started;
   }
 
-  private priming: Promise<void> = Promise.resolve();
+  private priming: Promise<void> | undefined;
+
+  private prime(): Promise<void> {
+    const { deps, log } = this.settings;
+    this.priming ??= (async () => {
+      const { catalog, servers } = await this.exposed();
+      await Promise.all(
+        servers.map(async (name) => {
+          const entry = catalog.find((candidate) => candidate.name === name)!;
+          if (this.cache.get(name) || !(await deps.readiness(entry)).ready) return;
+          await this.upstreams.prime(entry);
+        }),
+      );
+    })().catch((error: Error) => log(`cannot list the enabled servers: ${error.message}`));
+    return this.priming;
+  }
 
   /** Called on every change of the tool set; returns the unsubscribe. */
   onToolsChanged(listener: () => void): () => void {
@@ -119,8 +128,24 @@ export class GatewayHub {
 
   async listing(): Promise<Tool[]> {
     await this.start();
-    await this.priming;
+    // Read before the state: a change after it makes a key that no saved view matches.
+    const key = await this.settings.startupKey?.();
+    if (key !== undefined && this.priming === undefined) {
+      const view = this.cache.view(key);
+      if (view) {
+        // The rest (catalog, config code, servers never listed) loads once this answer is on its way.
+        setImmediate(() => void this.prime());
+        return this.toolsOf(view.servers);
+      }
+    }
+    await this.prime();
     const { servers } = await this.exposed();
+    // Saved for the next start; not once mcp-add or mcp-remove changed --servers' set, which a restart resets.
+    if (key !== undefined && this.chosenVersion === 0 && servers.every((server) => this.cache.get(server))) this.cache.setView({ key, servers });
+    return this.toolsOf(servers);
+  }
+
+  private toolsOf(servers: readonly string[]): Tool[] {
     const tools = OWN_TOOLS.filter((tool) => this.own(tool.name));
     for (const server of servers) for (const tool of this.cache.get(server)?.tools ?? []) tools.push({ ...tool, name: qualifiedName(server, tool.name) });
     return tools;
@@ -132,7 +157,8 @@ export class GatewayHub {
     await this.start();
     const name = String(params.name ?? '');
     const args = (params.arguments ?? {}) as Record<string, unknown>;
-    if (this.own(name)) return callOwnTool(this.control, name, args);
+    // What they do loads with the first of them (it needs the catalog code): listing them needs only their definitions.
+    if (this.own(name)) return (await import('./own-tools.js')).callOwnTool(this.control, name, args);
     const view = await this.current();
     let route = view.routes.get(name);
     if (route === undefined) {

@@ -38,6 +38,11 @@ export interface GatewaySettings {
   /** How long one tool call may take, the server's start included. */
   timeoutMs: number;
   version: string;
+  /**
+   * What decides the exposed servers, as a key (startup.ts): with it, a first `tools/list` whose key
+   * matches the last full listing's is answered from the tool cache before anything else loads.
+   */
+  startupKey?: () => Promise<string | undefined>;
 }
 
 export interface GatewayOptions extends GatewaySettings {

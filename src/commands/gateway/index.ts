@@ -15,16 +15,13 @@ export interface GatewayCommandOptions {
   timeout?: string;
 }
 
-export const DEFAULT_IDLE = '10m';
-export const DEFAULT_TIMEOUT = '60s';
+import { DEFAULT_IDLE, DEFAULT_TIMEOUT, gatewayTimings, noteAtTerminal } from './settings.js';
+
+export { DEFAULT_IDLE, DEFAULT_TIMEOUT } from './settings.js';
 
 /** Everything `serveGateway` needs but the streams: one stdio session, or (with --http) one per HTTP session. */
 export async function gatewaySettings(ctx: Context, options: GatewayCommandOptions): Promise<GatewaySettings> {
-  const [{ parseDuration }, { gatewayDeps }, { version }] = await Promise.all([import('../../gateway/index.js'), import('./deps.js'), import('../../core/version.js')]);
-  const idleMs = parseDuration(options.idle ?? DEFAULT_IDLE);
-  if (idleMs === undefined) throw new UsageError('--idle must be a duration like 30s, 10m or 1h', 'e.g. --idle 10m', 'invalid_option');
-  const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
-  if (timeoutMs === undefined || timeoutMs > 86_400_000) throw new UsageError('--timeout must be a duration like 30s or 2m (or seconds)', 'e.g. --timeout 60s', 'invalid_option');
+  const [{ gatewayDeps }, { version }, { idleMs, timeoutMs }] = await Promise.all([import('./deps.js'), import('../../core/version.js'), gatewayTimings(options)]);
   const servers = options.servers?.split(',').map((name) => name.trim()).filter(Boolean).map(assertServerName);
   if (servers) {
     // A typo is named now, with the closest name, not later as missing tools.
@@ -46,11 +43,12 @@ export async function gatewaySettings(ctx: Context, options: GatewayCommandOptio
 /** Serves the gateway on stdio until the client goes away; returns the exit code. */
 export async function runGateway(ctx: Context, options: GatewayCommandOptions): Promise<number> {
   const [{ serveGateway }, settings] = await Promise.all([import('../../gateway/index.js'), gatewaySettings(ctx, options)]);
-  if (ctx.runtime.stdin.isTTY === true && ctx.runtime.stderr.isTTY === true) {
-    ctx.printer.note('mcpkey: the gateway waits for an MCP client on stdin (it is meant to be started by an MCP client; see mcpkey client config)');
-  }
+  noteAtTerminal(ctx.runtime, ctx.printer);
+  const { startupKey } = await import('../../gateway/startup.js');
+  const inputs = { configFile: ctx.configFile, cwd: ctx.runtime.cwd, env: ctx.runtime.env, version: settings.version, ...(settings.servers ? { servers: settings.servers } : {}) };
   return serveGateway({
     ...settings,
+    startupKey: () => startupKey(inputs),
     stdin: ctx.runtime.stdin as Readable,
     // The real process.stdout (a Writable) outside tests.
     stdout: ctx.runtime.stdout as unknown as Writable,

@@ -1,4 +1,3 @@
-import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { validateEntry } from '../catalog/validate.js';
 import type { CatalogEntry } from '../catalog/types.js';
 import type { Env } from '../config/paths.js';
@@ -9,13 +8,9 @@ import { isValidServerName, tryParseSecretName } from '../names.js';
 import { parseReference, REFERENCE_SCHEMES, schemeOf, type SecretReference } from '../stores/reference.js';
 import { untrusted } from '../text.js';
 import { literalCredentialIn } from './literal.js';
+import { projectCandidates } from './locate.js';
 
-/**
- * The project file's name. Not `.mcp.json` (Claude Code's project file for its own servers) nor
- * `mcp.json` (Cursor's and VS Code's, under their folders): a name of mcpkey's own, visible at the
- * root of a repository like `package.json`, so that no client reads it as its configuration.
- */
-export const PROJECT_FILE = 'mcpkey.json';
+export { PROJECT_FILE } from './locate.js';
 
 /** What a project commits: servers, the enabled set, references. Never a value. */
 export interface ProjectData {
@@ -118,18 +113,11 @@ async function readProjectText(file: string): Promise<string | undefined> {
  * `mcpkey.json` in `cwd` or a directory above it, as git finds its repository. MCPKEY_NO_PROJECT=1: none.
  */
 export async function loadProject(cwd: string, env: Env): Promise<ProjectData | undefined> {
-  if (env.MCPKEY_NO_PROJECT === '1') return undefined;
-  const named = env.MCPKEY_PROJECT_FILE;
-  if (named) {
-    const file = isAbsolute(named) ? named : resolve(cwd, named);
-    const text = await readProjectText(file);
-    if (text === undefined) throw new NotFoundError(`project file ${file} does not exist`, 'check MCPKEY_PROJECT_FILE, or create it with `mcpkey project init`', 'project_file_missing');
-    return parseProject(text, file);
-  }
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const file = join(dir, PROJECT_FILE);
+  const { named, files } = projectCandidates(cwd, env);
+  for (const file of files) {
     const text = await readProjectText(file);
     if (text !== undefined) return parseProject(text, file);
-    if (dirname(dir) === dir) return undefined;
   }
+  if (named) throw new NotFoundError(`project file ${files[0]} does not exist`, 'check MCPKEY_PROJECT_FILE, or create it with `mcpkey project init`', 'project_file_missing');
+  return undefined;
 }
