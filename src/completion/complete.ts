@@ -45,7 +45,7 @@ interface UserConfig {
 }
 
 /** The user's config, read directly: completion must never fail or prompt, so any problem means "nothing of the user's". */
-async function userConfig(runtime: Runtime): Promise<UserConfig> {
+async function userConfig(runtime: Pick<Runtime, 'env'>): Promise<UserConfig> {
   try {
     // A regular file of at most 10 MiB: a FIFO in its place must not hang the shell's completion.
     const data = JSON.parse((await readBoundedFile(configFile(runtime.env))).toString('utf8')) as Partial<UserConfig>;
@@ -74,7 +74,7 @@ function oauthCapable(entry: unknown): boolean {
 }
 
 /** Server names: all of them, or only those the command accepts (`server remove`: the user's own; `oauth …`: OAuth ones). */
-async function serverCandidates(runtime: Runtime, kind: string): Promise<Candidate[]> {
+async function serverCandidates(runtime: Pick<Runtime, 'env'>, kind: string): Promise<Candidate[]> {
   const config = await userConfig(runtime);
   const merged = await mergedEntries(config);
   const enabled = new Set(config.enabled);
@@ -101,7 +101,7 @@ async function serverCandidates(runtime: Runtime, kind: string): Promise<Candida
 }
 
 /** Secret names: those the catalog declares, plus those in the keychain (the only completion that asks it). */
-async function secretCandidates(runtime: Runtime): Promise<Candidate[]> {
+async function secretCandidates(runtime: Pick<Runtime, 'env'>): Promise<Candidate[]> {
   const byName = new Map<string, string>();
   for (const entry of await builtinIndex()) for (const secret of entry.secrets) byName.set(secret.name, secret.description);
   for (const entry of Object.values((await userConfig(runtime)).servers)) for (const secret of Array.isArray(entry?.secrets) ? entry.secrets : []) byName.set(secret.name, secret.description ?? '');
@@ -125,7 +125,7 @@ function findOption(options: SpecOption[], word: string): SpecOption | undefined
 
 async function valuesFor(
   target: { choices?: string[]; kind?: string } | undefined,
-  runtime: Runtime,
+  runtime: Pick<Runtime, 'env'>,
 ): Promise<Candidate[] | typeof FILE_DIRECTIVE> {
   if (!target) return [];
   if (target.choices) return target.choices.map((value) => ({ value }));
@@ -149,7 +149,7 @@ async function valuesFor(
  * `mcpkey __complete [--] WORD... CURRENT` prints the candidates for CURRENT, one per line as
  * `value<TAB>description`, or `:file` when the shell should complete file names.
  */
-export async function resolveCompletion(words: string[], runtime: Runtime): Promise<Candidate[] | typeof FILE_DIRECTIVE> {
+export async function resolveCompletion(words: string[], runtime: Pick<Runtime, 'env'>): Promise<Candidate[] | typeof FILE_DIRECTIVE> {
   const spec = await loadSpec();
   const current = words.length > 0 ? words[words.length - 1]! : '';
   const before = words.slice(0, -1);
@@ -196,7 +196,7 @@ export async function resolveCompletion(words: string[], runtime: Runtime): Prom
   return candidates.filter((candidate) => candidate.value.startsWith(current) && !seen.has(candidate.value) && seen.add(candidate.value));
 }
 
-export async function complete(words: string[], runtime: Runtime): Promise<number> {
+export async function complete(words: string[], runtime: Pick<Runtime, 'env' | 'stdout'>): Promise<number> {
   try {
     // The shell scripts pass "--" first, so that node (v20 at least) does not itself act on a
     // typed --env-file: it checks that file before any of mcpkey runs, and exits 9 when it is missing.

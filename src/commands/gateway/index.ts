@@ -20,7 +20,7 @@ export const DEFAULT_TIMEOUT = '60s';
 
 /** Everything `serveGateway` needs but the streams: one stdio session, or (with --http) one per HTTP session. */
 export async function gatewaySettings(ctx: Context, options: GatewayCommandOptions): Promise<GatewaySettings> {
-  const [{ parseDuration }, { gatewayDeps }, { version }] = await Promise.all([import('../../gateway/index.js'), import('./deps.js'), import('../../core/version.js')]);
+  const [{ parseDuration }, { gatewayDeps }, { default: version }] = await Promise.all([import('../../gateway/index.js'), import('./deps.js'), import('../../core/version.cjs')]);
   const idleMs = parseDuration(options.idle ?? DEFAULT_IDLE);
   if (idleMs === undefined) throw new UsageError('--idle must be a duration like 30s, 10m or 1h', 'e.g. --idle 10m', 'invalid_option');
   const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
