@@ -8,7 +8,7 @@ export async function main(runtime: Runtime): Promise<number> {
   let tree: CommandTree | undefined;
   try {
     // Fast paths: no commander, no command modules (bin/ asks fast.cjs itself, before loading this file).
-    const { default: fastPath } = await import('./fast.cjs');
+    const { fastPath } = (await import('./fast.cjs')).default;
     const answered = await fastPath(argv, runtime);
     if (answered !== undefined) return answered;
     // How every MCP client starts the gateway, at every client start: served without commander or the command tree.

@@ -8,10 +8,9 @@ import { writeFileSync } from 'node:fs';
 import { buildProgram } from '../cli/program.js';
 import { captureHelp } from '../cli/help-capture.js';
 import { nodeRuntime } from '../cli/io.js';
-import { buildSpec, NARROWED } from './spec.js';
+import { buildSpec, NARROWED, type CatalogIndexEntry } from './spec.js';
 import { BUILTIN_CATALOG } from '../core/catalog/builtin.js';
 import { usesOAuth } from '../core/auth/classify.js';
-import type { CatalogIndexEntry } from './complete.js';
 
 const narrowed = new Set<string>();
 const program = await buildProgram(nodeRuntime());
