@@ -41,7 +41,7 @@ interface UserConfig {
 async function userConfig(runtime: Pick<Runtime, 'env'>): Promise<UserConfig> {
   try {
     // A regular file of at most 10 MiB: a FIFO in its place must not hang the shell's completion.
-    const data = JSON.parse((await files.readBoundedFile(paths.configFile(runtime.env))).toString('utf8')) as Partial<UserConfig>;
+    const data = JSON.parse(files.readBoundedFileSync(paths.configFile(runtime.env)).toString('utf8')) as Partial<UserConfig>;
     const servers = typeof data.servers === 'object' && data.servers !== null && !Array.isArray(data.servers) ? data.servers : {};
     const enabled = Array.isArray(data.enabled) ? data.enabled.filter((name): name is string => typeof name === 'string') : [];
     return { enabled, servers };

@@ -1,6 +1,5 @@
 // CommonJS, for tab completion's fast path (files.ts re-exports it to ES modules).
 import fs = require('node:fs');
-import util = require('node:util');
 import limits = require('./limits.cjs');
 import type { FileRefusal } from './files.js';
 
@@ -18,24 +17,25 @@ function kindOf(info: fs.Stats): string {
   return 'not a regular file';
 }
 
-// node:fs's own calls: loading node:fs/promises costs a tenth of a node start, and tab completion reads config.json.
-const open = util.promisify(fs.open);
-const stat = util.promisify(fs.fstat);
-const read = util.promisify(fs.read);
-const close = util.promisify(fs.close);
-
 function refusal(code: FileRefusal['code'], message: string): FileRefusal {
   return Object.assign(new Error(message), { code });
 }
 
-/** The bytes of a regular file of at most `limit` bytes. Errors carry `code` (ENOENT, EACCES, ENOTREG, EFBIG, …). */
-async function readBoundedFile(path: string, limit = limits.FILE_LIMIT): Promise<Buffer> {
-  // Non-blocking, so that opening a FIFO with no writer returns at once; no controlling terminal from a tty.
-  const fd = await open(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0)).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'EISDIR' ? refusal('ENOTREG', 'it is a directory') : error;
-  });
+/**
+ * The bytes of a regular file of at most `limit` bytes. Errors carry `code` (ENOENT, EACCES, ENOTREG, EFBIG, …).
+ * Read synchronously: the files are small (config.json, `.env.mcp`) and refused unless regular, and a read on
+ * libuv's thread pool first starts the pool, which costs tab completion more than the read.
+ */
+function readBoundedFileSync(path: string, limit = limits.FILE_LIMIT): Buffer {
+  let fd: number;
   try {
-    const info = await stat(fd);
+    // Non-blocking, so that opening a FIFO with no writer returns at once; no controlling terminal from a tty.
+    fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === 'EISDIR' ? refusal('ENOTREG', 'it is a directory') : error;
+  }
+  try {
+    const info = fs.fstatSync(fd);
     if (!info.isFile()) throw refusal('ENOTREG', `it is ${kindOf(info)}`);
     const tooLarge = () => refusal('EFBIG', `it is larger than ${limits.formatSize(limit)}`);
     if (info.size > limit) throw tooLarge();
@@ -44,7 +44,7 @@ async function readBoundedFile(path: string, limit = limits.FILE_LIMIT): Promise
     let total = 0;
     for (;;) {
       const chunk = Buffer.alloc(Math.min(64 * 1024, limit + 1 - total));
-      const { bytesRead } = await read(fd, chunk, 0, chunk.length, null);
+      const bytesRead = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;
       if (total > limit) throw tooLarge();
@@ -52,8 +52,13 @@ async function readBoundedFile(path: string, limit = limits.FILE_LIMIT): Promise
     }
     return Buffer.concat(chunks, total);
   } finally {
-    await close(fd);
+    fs.closeSync(fd);
   }
+}
+
+/** readBoundedFileSync for the callers that await it: a failure is a rejection. */
+async function readBoundedFile(path: string, limit?: number): Promise<Buffer> {
+  return readBoundedFileSync(path, limit);
 }
 
 /** How a failed read is named in a message: "it is a FIFO", "it is larger than 10 MiB", or the error code. */
@@ -63,15 +68,16 @@ function fileProblem(error: unknown): string {
   return code ?? 'unreadable';
 }
 
-const strict = new TextDecoder('utf-8', { fatal: true });
+let strict: InstanceType<typeof TextDecoder> | undefined;
 
 /** The text of a file that must be UTF-8, or undefined when it is not (a BOM is dropped). */
 function decodeUtf8(bytes: Uint8Array): string | undefined {
   try {
+    strict ??= new TextDecoder('utf-8', { fatal: true });
     return strict.decode(bytes).replace(/^\uFEFF/, '');
   } catch {
     return undefined;
   }
 }
 
-export = { readBoundedFile, fileProblem, decodeUtf8 };
+export = { readBoundedFile, readBoundedFileSync, fileProblem, decodeUtf8 };

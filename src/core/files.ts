@@ -6,4 +6,4 @@ export interface FileRefusal extends Error {
   code: 'ENOTREG' | 'EFBIG';
 }
 
-export const { readBoundedFile, fileProblem, decodeUtf8 } = files;
+export const { readBoundedFile, readBoundedFileSync, fileProblem, decodeUtf8 } = files;

@@ -1,5 +1,4 @@
 // CommonJS, for tab completion's fast path (paths.ts re-exports it to ES modules).
-import os = require('node:os');
 import path = require('node:path');
 import type { Env } from './paths.js';
 
@@ -9,7 +8,8 @@ import type { Env } from './paths.js';
  */
 function configHome(env: Env, platform: NodeJS.Platform = process.platform): string {
   if (env.MCPKEY_HOME) return env.MCPKEY_HOME;
-  const home = env.HOME || env.USERPROFILE || os.homedir();
+  // node:os only when the environment does not say: tab completion pays for every module it loads.
+  const home = env.HOME || env.USERPROFILE || (require('node:os') as typeof import('node:os')).homedir();
   if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'mcpkey');
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'mcpkey');
   return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'mcpkey');
