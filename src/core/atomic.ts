@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -73,6 +72,8 @@ export async function writeFileAtomic(file: string, contents: string, options: A
   await mkdir(dir, { recursive: true, ...(privateDir ? { mode: 0o700 } : {}) });
   if (privateDir) await chmod(dir, 0o700);
   await removeStaleTemps(file).catch(() => undefined);
+  // node:crypto only here: commands that only read never load it.
+  const { randomBytes } = await import('node:crypto');
   const temp = join(dir, `${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx', 0o600);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliError, ExitCode } from './errors.js';
@@ -12,7 +11,8 @@ export interface LockOptions {
 }
 
 /** A unique name beside the lock, for a lock being prepared or being removed; swept when its process is gone. */
-const scratch = (path: string) => `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+// node:crypto is loaded with the first lock: commands that only read never load it.
+const scratch = async (path: string) => `${path}.${process.pid}.${(await import('node:crypto')).randomBytes(4).toString('hex')}.tmp`;
 
 /**
  * A lock is a directory holding its owner's record. It is prepared under a scratch name and renamed
@@ -20,7 +20,7 @@ const scratch = (path: string) => `${path}.${process.pid}.${randomBytes(4).toStr
  * its owner never exists, whenever a process dies.
  */
 async function place(path: string): Promise<boolean> {
-  const staging = scratch(path);
+  const staging = await scratch(path);
   await mkdir(staging, { mode: 0o700 });
   try {
     await writeOwner(staging);
@@ -42,7 +42,7 @@ async function place(path: string): Promise<boolean> {
  * owner. `expected`: remove it only if that is still its owner; a lock taken meanwhile is put back.
  */
 async function remove(path: string, expected?: Owner): Promise<void> {
-  const trash = scratch(path);
+  const trash = await scratch(path);
   try {
     await rename(path, trash);
   } catch (error) {

@@ -127,7 +127,8 @@ export class GatewayHub {
   }
 
   /** A `tools/call`: the gateway's own tools, or routed to `<server>`; an unknown name is JSON-RPC -32602. */
-  async callTool(params: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult> {
+  /** `onProgress`: the server's progress notifications for this call, when the client asked for them. */
+  async callTool(params: Record<string, unknown>, signal: AbortSignal, onProgress?: (params: Record<string, unknown>) => void): Promise<ToolResult> {
     await this.start();
     const name = String(params.name ?? '');
     const args = (params.arguments ?? {}) as Record<string, unknown>;
@@ -141,7 +142,7 @@ export class GatewayHub {
       if (route) view.routes.set(name, route);
     }
     if (!route) throw Object.assign(new Error(`Unknown tool: ${name}`), { code: -32602 });
-    return this.upstreams.call(route.entry, route.tool, args, signal);
+    return this.upstreams.call(route.entry, route.tool, args, signal, onProgress);
   }
 
   /** Stops every server and writes the cache. */

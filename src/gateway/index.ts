@@ -48,6 +48,16 @@ export async function serveGateway(options: GatewayOptions): Promise<number> {
     },
   };
 
+  /** With a progress token in the call, the server's progress goes to the client under that token, until the call ends. */
+  const progressTo = (message: Message & { id: JsonRpcId }) => {
+    const token = (message.params?._meta as { progressToken?: unknown } | undefined)?.progressToken;
+    if (typeof token !== 'string' && typeof token !== 'number') return undefined;
+    return ({ progress, total, message: text }: Record<string, unknown>) => {
+      if (closed || !inflight.has(message.id) || typeof progress !== 'number') return;
+      local.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress, ...(typeof total === 'number' ? { total } : {}), ...(typeof text === 'string' ? { message: text } : {}) } });
+    };
+  };
+
   const handle = async (message: Message & { id: JsonRpcId; method: string }): Promise<unknown> => {
     switch (message.method) {
       case 'initialize':
@@ -62,7 +72,7 @@ export async function serveGateway(options: GatewayOptions): Promise<number> {
         const controller = new AbortController();
         inflight.set(message.id, controller);
         try {
-          return await hub.callTool(message.params ?? {}, controller.signal);
+          return await hub.callTool(message.params ?? {}, controller.signal, progressTo(message));
         } finally {
           inflight.delete(message.id);
         }

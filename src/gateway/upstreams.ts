@@ -144,7 +144,7 @@ export class Upstreams {
   }
 
   /** One tool call; every failure is a tool error naming the server, so the model can tell what happened. */
-  async call(entry: ResolvedEntry, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult> {
+  async call(entry: ResolvedEntry, tool: string, args: Record<string, unknown>, signal: AbortSignal, onProgress?: (params: Record<string, unknown>) => void): Promise<ToolResult> {
     const upstream = this.state(entry.name);
     const controller = new AbortController();
     const abort = () => controller.abort();
@@ -155,12 +155,14 @@ export class Upstreams {
       const work = (async () => {
         const connection = await this.open(entry);
         const { reissuingOnBrokenStream } = protocol!;
+        const options = { signal: controller.signal, timeout: this.options.timeoutMs, ...(onProgress ? { onprogress: onProgress } : {}) };
+        // Over stdio the result is relayed as the server sent it (the client validates it against the
+        // tool's output schema itself), as the `run` bridge does: no second decode of every result.
+        if (!connection.http) return connection.run((client) => connection.relay(client, 'tools/call', { name: tool, arguments: args }, options));
+        // Over HTTP the SDK's callTool also sets the headers the tool's `x-mcp-header` annotations ask for.
         const definition = this.options.cache.get(entry.name)?.tools.find((candidate) => candidate.name === tool);
         return connection.run((client) =>
-          reissuingOnBrokenStream(
-            (send) => client.callTool({ name: tool, arguments: args }, { ...send, ...(definition ? { toolDefinition: definition } : {}) }),
-            { signal: controller.signal, timeout: this.options.timeoutMs },
-          ),
+          reissuingOnBrokenStream((send) => client.callTool({ name: tool, arguments: args }, { ...send, ...(definition ? { toolDefinition: definition } : {}) }), options),
         );
       })();
       return (await withDeadline(work, this.options.timeoutMs, controller)) as ToolResult;

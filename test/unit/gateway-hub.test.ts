@@ -116,6 +116,7 @@ describe('GatewayHub routing', () => {
         callTool: async (params: { name: string }) => (calls.push(params.name), { content: [{ type: 'text', text: `called ${params.name}` }] }),
       },
       run: (op: (client: unknown) => Promise<unknown>) => op(connection.client),
+      relay: async (_client: unknown, method: string, params: { name: string }) => (method === 'tools/call' ? connection.client.callTool(params) : undefined),
       close: async () => undefined,
     };
     let state = { catalog: [local], enabled: ['local'] };

@@ -2,12 +2,16 @@ import type { Client, DiscoverResult, PriorDiscovery, Tool } from '@modelcontext
 import type { Fetch } from '../oauth/discovery.js';
 import { answerElicitation, canElicit, type ElicitationPolicy } from './elicitation.js';
 import { connectionFailure, isEraRejection } from './failures.js';
+import { schemaProblem, watchInbound } from './inbound.js';
+import { RawCalls, type RawOptions } from './raw-calls.js';
 import { createStdioTransport, localFailure, stdioContact, type StdioContact } from './stdio-contact.js';
 import { MessageGuard } from './message-limit.js';
 import { LEGACY_REVISION, MODERN_REVISION, type Era, type ProtocolChoice } from './revisions.js';
 import { LOST_RESPONSE, reportLostResponses } from './lost-responses.js';
 import { listAllTools, type ToolListing } from './tools.js';
 import { noVerdicts, type Verdict, type VerdictStore } from './verdicts.js';
+
+export { schemaProblem } from './inbound.js';
 
 export type Target =
   | { kind: 'http'; url: string; transport: 'streamable-http' | 'sse'; fetch: Fetch }
@@ -64,6 +68,12 @@ export interface McpConnection {
   readonly screened: ReadonlyMap<string, string>;
   /** Runs `op`; if the server rejects a cached era, forgets it, reconnects by probing, and runs `op` once more. */
   run<T>(op: (client: Client) => Promise<T>): Promise<T>;
+  /**
+   * A request whose result is passed on as the server sent it (the gateway's tool calls). To a
+   * 2025-era server it goes past the SDK's request machinery (raw-calls.ts); otherwise through it.
+   * Use it inside run().
+   */
+  relay(client: Client, method: string, params: Record<string, unknown>, options: RawOptions): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -89,19 +99,6 @@ export async function reissuingOnBrokenStream<T>(send: (options: SendOptions) =>
       if (attempt >= 2) throw new Error('the server closed the response stream twice without answering');
     }
   }
-}
-
-/** Why mcpkey cannot use a tool as listed: its schemas must be JSON objects of type "object". */
-export function schemaProblem(tool: { inputSchema?: unknown; outputSchema?: unknown }): string | undefined {
-  const check = (schema: unknown, which: string, optional: boolean): string | undefined => {
-    if (schema === undefined && optional) return undefined;
-    if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return `its ${which} is not a JSON Schema object`;
-    const type = (schema as { type?: unknown }).type;
-    if (type === 'object') return undefined;
-    if (type === undefined) return `its ${which} has no "type": MCP requires "type": "object" (the tool's arguments are an object)`;
-    return `its ${which} is of type ${JSON.stringify(type).slice(0, 40)}: MCP requires "type": "object"`;
-  };
-  return check(tool.inputSchema, 'inputSchema', false) ?? check(tool.outputSchema, 'outputSchema', true);
 }
 
 /** Every tool of the server, raw, with the ones whose schemas or header annotations are invalid set aside. */
@@ -149,7 +146,7 @@ function negotiationMode(options: ConnectionOptions): 'legacy' | 'auto' | { pin:
   return 'auto';
 }
 
-async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | undefined, guard: MessageGuard, contact: StdioContact, screened: Map<string, string>): Promise<Client> {
+async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | undefined, guard: MessageGuard, contact: StdioContact, screened: Map<string, string>, raw: RawCalls): Promise<Client> {
   const { Client } = await import('@modelcontextprotocol/client');
   const elicit = options.relayElicitation !== undefined || canElicit(options.elicitation);
   const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -171,7 +168,7 @@ async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | u
     const policy = options.elicitation!;
     client.setRequestHandler('elicitation/create', async (request) => (await answerElicitation(request.params as Parameters<typeof answerElicitation>[0], policy)) as never);
   }
-  const transport = completeByDefault(await createTransport(options.target, guard, contact, timeout), () => client.getProtocolEra(), contact, screened);
+  const transport = watchInbound(await createTransport(options.target, guard, contact, timeout), () => client.getProtocolEra(), contact, screened, raw);
   try {
     // The first contact with a fresh stdio server includes its start (and download): the allowance.
     const handshake = options.target.kind === 'stdio' ? Math.max(timeout, STARTUP_ALLOWANCE_MS) : timeout;
@@ -181,40 +178,6 @@ async function connectOnce(options: ConnectionOptions, prior: PriorDiscovery | u
     throw error;
   }
   return client;
-}
-
-/**
- * 2026-07-28: a result without `resultType` is `complete`, and a client must read it so. The SDK's
- * decoder insists on the field, so mcpkey fills it in as responses arrive (never on a 2025-era
- * connection, whose results have no such field and go to 2025-era clients through the bridge).
- * The same decoder refuses a whole `tools/list` for one tool with a schema it cannot read: such
- * tools are taken out here and reported (`screened`), so the others stay usable.
- */
-function completeByDefault<T extends object>(transport: T, era: () => Era | undefined, contact: StdioContact, screened: Map<string, string>): T {
-  let handler: ((message: unknown, extra?: unknown) => void) | undefined;
-  Object.defineProperty(transport, 'onmessage', {
-    configurable: true,
-    get: () => handler,
-    set: (next: ((message: unknown, extra?: unknown) => void) | undefined) => {
-      handler = next && ((message, extra) => {
-        contact.heard = true;
-        let result = (message as { result?: unknown }).result;
-        if (era() !== 'legacy' && result !== null && typeof result === 'object' && !Array.isArray(result)) {
-          const tools = (result as { tools?: unknown }).tools;
-          if (Array.isArray(tools)) result = { ...result, tools: tools.filter((tool) => usable(tool, screened)) };
-          next({ ...(message as object), result: 'resultType' in (result as object) ? result : { ...(result as object), resultType: 'complete' } }, extra);
-        } else next(message, extra);
-      });
-    },
-  });
-  return transport;
-}
-
-function usable(tool: unknown, screened: Map<string, string>): boolean {
-  if (tool === null || typeof tool !== 'object' || typeof (tool as { name?: unknown }).name !== 'string') return false;
-  const problem = schemaProblem(tool as { inputSchema?: unknown });
-  if (problem) screened.set((tool as { name: string }).name, problem);
-  return problem === undefined;
 }
 
 function priorFrom(verdict: Verdict | undefined): PriorDiscovery | undefined {
@@ -232,6 +195,7 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
   const screened = new Map<string, string>();
   const newContact = (): StdioContact => stdioContact(options.target.kind === 'stdio' ? (options.target.redact ?? []) : []);
   let contact = newContact();
+  let raw = new RawCalls();
   /** A message over the limit closed the connection: that, not "connection closed", is what went wrong. */
   const host = options.target.kind === 'http' ? new URL(options.target.url).host : undefined;
   const failure = async (error: unknown) => guard.exceeded ?? (local ? await localFailure(error, options.server, contact) : undefined) ?? connectionFailure(error, options.server, local, host);
@@ -240,8 +204,9 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
   const establish = async (prior: PriorDiscovery | undefined): Promise<Client> => {
     let client: Client;
     contact = newContact();
+    raw = new RawCalls();
     try {
-      client = await connectOnce(options, prior, guard, contact, screened);
+      client = await connectOnce(options, prior, guard, contact, screened, raw);
     } catch (error) {
       // A stale cached verdict: forget it and probe as if for the first time.
       if (prior && isEraRejection(error) && !guard.exceeded) {
@@ -292,6 +257,11 @@ export async function openConnection(options: ConnectionOptions): Promise<McpCon
         }
         throw await failure(error);
       }
+    },
+    relay(current, method, params, options) {
+      const transport = current.transport;
+      if (connection.era === 'legacy' && transport) return raw.request(transport, method, params, options);
+      return current.request({ method, params } as never, passthrough, options);
     },
     close: () => client.close().catch(() => undefined),
   };

@@ -2,6 +2,7 @@ import { constants as osConstants } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { CliError, ExitCode } from '../errors.js';
 import { printable } from '../names.js';
+import { decodePlainResult } from './fast-decode.js';
 import { firstLine, ownError } from './failures.js';
 import { LineBuffer } from './line-buffer.js';
 import type { MessageGuard } from './message-limit.js';
@@ -106,7 +107,7 @@ export async function createStdioTransport(target: StdioTarget, guard: MessageGu
     const { deserializeMessage } = await import('@modelcontextprotocol/client');
     const parse = (line: string) => {
       try {
-        return deserializeMessage(line);
+        return decodePlainResult(line) ?? deserializeMessage(line);
       } catch {
         // Skipped, as the SDK does; remembered, to be named if the server never answers.
         if (line.trim() && contact.notMcp.length < 3) contact.notMcp.push(line);

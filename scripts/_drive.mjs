@@ -1,0 +1,12 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+const [cmd, ...args] = process.argv.slice(2);
+const client = new Client({ name: 'drive', version: '1' });
+await client.connect(new StdioClientTransport({ command: cmd, args, env: process.env, stderr: 'ignore' }));
+const tool = process.env.TOOL;
+for (let i = 0; i < 50; i++) await client.callTool({ name: tool, arguments: {} });
+const t0 = performance.now();
+const N = Number(process.env.N ?? 2000);
+for (let i = 0; i < N; i++) await client.callTool({ name: tool, arguments: {} });
+console.log(`${((performance.now() - t0) / N * 1000).toFixed(0)} us/call`);
+await client.close();
