@@ -2,7 +2,8 @@
  * Invocations answered without commander or any command module: `--version`, `completion
  * bash|zsh|fish` (shells run it at every start), `[noun [verb]] --help`, and `__complete` (every
  * press of Tab). The bin asks this before it loads main.js. CommonJS, as is all it loads for the
- * first three and for most completions: an ES module costs the start of node's ES module loader, a sixth of a bare node start.
+ * first three and for most completions: the first ES module costs the start of node's ES module
+ * loader, a sixth of a bare node start.
  */
 import fs = require('node:fs');
 import path = require('node:path');
