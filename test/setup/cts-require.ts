@@ -4,9 +4,9 @@
  * the .cts source next to the requiring one, compiled to CommonJS as tsc compiles it for dist/.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import ts from 'typescript';
+import type * as TypeScript from 'typescript';
 
 interface Loader {
   _resolveFilename(request: string, parent: { filename?: string | null } | undefined, ...rest: unknown[]): string;
@@ -24,6 +24,8 @@ loader._resolveFilename = function (request, parent, ...rest) {
 };
 
 loader._extensions['.cts'] = (module, file) => {
+  // Loaded on first use: most test files never require a .cts.
+  const ts = createRequire(import.meta.url)('typescript') as typeof TypeScript;
   const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
     fileName: file,
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
