@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { fastPath } from '../dist/cli/fast.js';
+// CommonJS (bin/package.json says so): the fast paths answer without starting node's ES module loader.
+'use strict';
+const { fastPath, directStdout } = require('../dist/cli/fast.cjs');
 
 /** Resolves once everything written to the stream has been handed to the OS (or its reader is gone). */
 function drained(stream) {
@@ -10,14 +12,22 @@ function drained(stream) {
   });
 }
 
-// `--version` and `completion SHELL` run constantly: answered before main.js and its imports load.
-if (await fastPath(process.argv.slice(2), (text) => process.stdout.write(text))) {
-  process.exitCode = 0;
-} else {
-  const [{ main }, { nodeRuntime }] = await Promise.all([import('../dist/cli/main.js'), import('../dist/cli/io.js')]);
-  process.exitCode = await main(nodeRuntime());
+async function run() {
+  // `--version`, `completion SHELL`, help and tab completion run constantly: answered before main.js and its imports load.
+  const stdout = directStdout();
+  const answered = await fastPath(process.argv.slice(2), { env: process.env, stdout });
+  if (answered !== undefined) {
+    process.exitCode = answered;
+    // They write nothing to stderr, and to stdout's descriptor directly: a stream is drained only if one was used.
+    if (stdout.stream) await drained(stdout.stream);
+  } else {
+    const [{ main }, { nodeRuntime }] = await Promise.all([import('../dist/cli/main.js'), import('../dist/cli/io.js')]);
+    process.exitCode = await main(nodeRuntime());
+    // Output to a pipe is written asynchronously: exiting before it drains would cut it short.
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  }
+  // Leftover handles (a keychain connection, a closed prompt) must not keep a finished command alive.
+  process.exit();
 }
-// Output to a pipe is written asynchronously: exiting before it drains would cut it short.
-await Promise.all([drained(process.stdout), drained(process.stderr)]);
-// Leftover handles (a keychain connection, a closed prompt) must not keep a finished command alive.
-process.exit();
+
+run();

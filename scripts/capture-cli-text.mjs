@@ -9,7 +9,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { buildProgram } from '../dist/cli/program.js';
-import { fastPath } from '../dist/cli/fast.js';
 import { reportError } from '../dist/cli/report.js';
 
 const FIXTURE = new URL('../test/fixtures/cli-text-before-lazy-load.json', import.meta.url);
@@ -44,12 +43,10 @@ async function capture(args) {
   let tree;
   let code;
   try {
-    if (await fastPath(args, (text) => runtime.stdout.write(text))) code = 0;
-    else {
-      tree = await buildProgram(runtime);
-      await tree.parseAsync(args, { from: 'user' });
-      code = runtime.exitCode ?? 0;
-    }
+    // commander only, never the bin's fast paths: they are what the fixture checks.
+    tree = await buildProgram(runtime);
+    await tree.parseAsync(args, { from: 'user' });
+    code = runtime.exitCode ?? 0;
   } catch (error) {
     code = await reportError(error, runtime, tree);
   }

@@ -7,13 +7,10 @@ export async function main(runtime: Runtime): Promise<number> {
   const argv = runtime.argv;
   let tree: CommandTree | undefined;
   try {
-    // Fast paths: no commander, no command modules (bin/ asks fast.js itself, before loading this file).
-    const { fastPath } = await import('./fast.js');
-    if (await fastPath(argv, (text) => runtime.stdout.write(text))) return ExitCode.ok;
-    if (argv[0] === '__complete') {
-      const { complete } = await import('../completion/complete.js');
-      return await complete(argv.slice(1), runtime);
-    }
+    // Fast paths: no commander, no command modules (bin/ asks fast.cjs itself, before loading this file).
+    const { fastPath } = (await import('./fast.cjs')).default;
+    const answered = await fastPath(argv, runtime);
+    if (answered !== undefined) return answered;
     // How every MCP client starts the gateway, at every client start: served without commander or the command tree.
     if (argv.length === 1 && argv[0] === 'gateway') return await (await import('../commands/gateway/quick.js')).runQuickGateway(runtime);
     const { buildProgram } = await import('./program.js');

@@ -3,7 +3,7 @@ import { Command, Help, Option } from 'commander';
 import { examples } from './action.js';
 import { completing } from './complete-kinds.js';
 import type { Runtime } from './io.js';
-import { version } from '../core/version.js';
+import version from '../core/version.cjs';
 import type { SpecCommand } from '../completion/spec.js';
 
 type Register = (program: Command, runtime: Runtime) => void;

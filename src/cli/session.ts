@@ -7,7 +7,7 @@ import type { McpConnection } from '../core/protocol/connection.js';
 import type { ConnectOptions } from '../core/run/connect.js';
 import type { ElicitationPolicy, ElicitMode } from '../core/protocol/elicitation.js';
 import type { Context } from './context.js';
-import { version } from '../core/version.js';
+import version from '../core/version.cjs';
 import { grantCredentials } from './credentials.js';
 
 /** The options every command that talks MCP takes. */

@@ -17,6 +17,14 @@ export const NARROWED: Readonly<Record<string, SpecKind>> = {
   'oauth revoke': 'oauth-server',
 };
 
+/** A built-in entry as the build described it (write-spec.ts): loading the catalog itself costs a keypress. */
+export interface CatalogIndexEntry {
+  name: string;
+  title: string;
+  oauth: boolean;
+  secrets: Array<{ name: string; description: string }>;
+}
+
 /** The command tree as completion needs it: built from commander at build time, read as JSON at run time. */
 export interface SpecOption {
   flags: string[];

@@ -428,7 +428,7 @@ describe('the completion fast path', () => {
       ['server', 'disable', ''],
     ]) {
       const urls = await modulesLoadedBy(['__complete', '--', ...words]);
-      expect(urls.some((url) => url.endsWith('/dist/completion/complete.js'))).toBe(true);
+      expect(urls.some((url) => url.endsWith('/dist/completion/complete.cjs'))).toBe(true);
       expect({ words, loaded: loadedPackages(urls) }).toEqual({ words, loaded: [] });
     }
   });
@@ -441,8 +441,12 @@ describe('the completion fast path', () => {
     expect(loadedPackages(await modulesLoadedBy(['__complete', 'secret', 'get', '']))).toEqual(['@napi-rs/keyring']);
   });
 
-  it('loads commander for --help, but not the keychain, prompts, OAuth client or MCP SDK', async () => {
-    expect(loadedPackages(await modulesLoadedBy(['--help']))).toEqual(['commander']);
+  it('loads nothing heavy, not even commander, for help', async () => {
+    for (const args of [['--help'], ['server', '--help'], ['server', 'enable', '-h']]) expect({ args, loaded: loadedPackages(await modulesLoadedBy(args)) }).toEqual({ args, loaded: [] });
+  });
+
+  it('loads commander for help it has no page for, but not the keychain, prompts, OAuth client or MCP SDK', async () => {
+    expect(loadedPackages(await modulesLoadedBy(['--no-color', '--help']))).toEqual(['commander']);
   });
 });
 

@@ -13,11 +13,11 @@ import { gatewayTimings, noteAtTerminal } from './settings.js';
  * on the first request that needs them, through the same deps as `mcpkey gateway` with options.
  */
 export async function runQuickGateway(runtime: Runtime): Promise<number> {
-  const [{ serveGateway }, { startupKey }, { configFile }, { version }, timings] = await Promise.all([
+  const [{ serveGateway }, { startupKey }, { configFile }, { default: version }, timings] = await Promise.all([
     import('../../gateway/index.js'),
     import('../../gateway/startup.js'),
     import('../../core/config/paths.js'),
-    import('../../core/version.js'),
+    import('../../core/version.cjs'),
     gatewayTimings({}),
   ]);
   // The printer only when there is something to say (most starts have nothing); lines keep their order.

@@ -1,4 +1,4 @@
-import { version } from '../version.js';
+import version from '../version.cjs';
 import { request, type Fetch } from './metadata.js';
 import { tokenChallenge } from './www-authenticate.js';
 

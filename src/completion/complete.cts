@@ -1,36 +1,29 @@
-import { readFile } from 'node:fs/promises';
-import { readBoundedFile } from '../core/files.js';
-import { escapeControls } from '../core/text.js';
-import { configFile } from '../core/config/paths.js';
-// Nothing but types at run time: classify.js imports no module, so the fast path stays light.
-import { usesOAuth } from '../core/auth/classify.js';
+// CommonJS, as is all it loads: a shell runs this at every press of Tab (the bin's fast path, src/cli/fast.cts).
+import fs = require('node:fs');
+import path = require('node:path');
+import files = require('../core/files.cjs');
+import text = require('../core/text.cjs');
+import paths = require('../core/config/paths.cjs');
 import type { CatalogEntry } from '../core/catalog/types.js';
 import type { Runtime } from '../cli/io.js';
-import type { SpecCommand, SpecOption } from './spec.js';
+import type { CatalogIndexEntry, SpecCommand, SpecOption } from './spec.js';
 
 /** The line that tells the shell scripts to complete file names instead. */
-export const FILE_DIRECTIVE = ':file';
+const FILE_DIRECTIVE = ':file';
 
 interface Candidate {
   value: string;
   description?: string;
 }
 
-async function loadSpec(): Promise<SpecCommand> {
-  return JSON.parse(await readFile(new URL('../completion-spec.json', import.meta.url), 'utf8')) as SpecCommand;
+// The build's files are read synchronously: a read on libuv's thread pool first starts the pool, which costs more.
+function loadSpec(): SpecCommand {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '../completion-spec.json'), 'utf8')) as SpecCommand;
 }
 
-/** A built-in entry as the build described it (write-spec.ts): loading the catalog itself costs a keypress. */
-export interface CatalogIndexEntry {
-  name: string;
-  title: string;
-  oauth: boolean;
-  secrets: Array<{ name: string; description: string }>;
-}
-
-let catalogIndex: Promise<CatalogIndexEntry[]> | undefined;
-function builtinIndex(): Promise<CatalogIndexEntry[]> {
-  catalogIndex ??= readFile(new URL('../completion-catalog.json', import.meta.url), 'utf8').then((text) => JSON.parse(text) as CatalogIndexEntry[]);
+let catalogIndex: CatalogIndexEntry[] | undefined;
+function builtinIndex(): CatalogIndexEntry[] {
+  catalogIndex ??= JSON.parse(fs.readFileSync(path.join(__dirname, '../completion-catalog.json'), 'utf8')) as CatalogIndexEntry[];
   return catalogIndex;
 }
 
@@ -45,10 +38,10 @@ interface UserConfig {
 }
 
 /** The user's config, read directly: completion must never fail or prompt, so any problem means "nothing of the user's". */
-async function userConfig(runtime: Runtime): Promise<UserConfig> {
+async function userConfig(runtime: Pick<Runtime, 'env'>): Promise<UserConfig> {
   try {
     // A regular file of at most 10 MiB: a FIFO in its place must not hang the shell's completion.
-    const data = JSON.parse((await readBoundedFile(configFile(runtime.env))).toString('utf8')) as Partial<UserConfig>;
+    const data = JSON.parse(files.readBoundedFileSync(paths.configFile(runtime.env)).toString('utf8')) as Partial<UserConfig>;
     const servers = typeof data.servers === 'object' && data.servers !== null && !Array.isArray(data.servers) ? data.servers : {};
     const enabled = Array.isArray(data.enabled) ? data.enabled.filter((name): name is string => typeof name === 'string') : [];
     return { enabled, servers };
@@ -57,15 +50,22 @@ async function userConfig(runtime: Runtime): Promise<UserConfig> {
   }
 }
 
+type UsesOAuth = (typeof import('../core/auth/classify.js'))['usesOAuth'];
+
 /** Built-in entries, replaced by the user's own of the same name, as the commands see them. */
-async function mergedEntries(config: UserConfig): Promise<Map<string, { title: string; oauth: () => boolean }>> {
-  const byName = new Map((await builtinIndex()).map((entry) => [entry.name, { title: entry.title, oauth: () => entry.oauth }]));
-  for (const [name, entry] of Object.entries(config.servers)) byName.set(name, { title: entry?.title ?? 'user entry', oauth: () => oauthCapable(entry) });
+interface Server {
+  title: string;
+  oauth: (usesOAuth: UsesOAuth) => boolean;
+}
+
+async function mergedEntries(config: UserConfig): Promise<Map<string, Server>> {
+  const byName = new Map<string, Server>(builtinIndex().map((entry) => [entry.name, { title: entry.title, oauth: () => entry.oauth }]));
+  for (const [name, entry] of Object.entries(config.servers)) byName.set(name, { title: entry?.title ?? 'user entry', oauth: (usesOAuth: UsesOAuth) => oauthCapable(entry, usesOAuth) });
   return byName;
 }
 
 /** usesOAuth on an entry read without validation: one it cannot judge is not offered. */
-function oauthCapable(entry: unknown): boolean {
+function oauthCapable(entry: unknown, usesOAuth: UsesOAuth): boolean {
   try {
     return usesOAuth({ source: 'user', ...(entry as CatalogEntry) });
   } catch {
@@ -74,7 +74,7 @@ function oauthCapable(entry: unknown): boolean {
 }
 
 /** Server names: all of them, or only those the command accepts (`server remove`: the user's own; `oauth …`: OAuth ones). */
-async function serverCandidates(runtime: Runtime, kind: string): Promise<Candidate[]> {
+async function serverCandidates(runtime: Pick<Runtime, 'env'>, kind: string): Promise<Candidate[]> {
   const config = await userConfig(runtime);
   const merged = await mergedEntries(config);
   const enabled = new Set(config.enabled);
@@ -91,9 +91,12 @@ async function serverCandidates(runtime: Runtime, kind: string): Promise<Candida
     case 'disabled-server':
       names = [...merged.keys()].filter((name) => !enabled.has(name));
       break;
-    case 'oauth-server':
-      names = [...merged].filter(([, { oauth }]) => oauth()).map(([name]) => name);
+    case 'oauth-server': {
+      // The build judged the built-in entries; classify.js (an ES module) judges the user's own, for these commands only.
+      const { usesOAuth } = await import('../core/auth/classify.js');
+      names = [...merged].filter(([, { oauth }]) => oauth(usesOAuth)).map(([name]) => name);
       break;
+    }
     default:
       names = [...merged.keys()];
   }
@@ -101,9 +104,9 @@ async function serverCandidates(runtime: Runtime, kind: string): Promise<Candida
 }
 
 /** Secret names: those the catalog declares, plus those in the keychain (the only completion that asks it). */
-async function secretCandidates(runtime: Runtime): Promise<Candidate[]> {
+async function secretCandidates(runtime: Pick<Runtime, 'env'>): Promise<Candidate[]> {
   const byName = new Map<string, string>();
-  for (const entry of await builtinIndex()) for (const secret of entry.secrets) byName.set(secret.name, secret.description);
+  for (const entry of builtinIndex()) for (const secret of entry.secrets) byName.set(secret.name, secret.description);
   for (const entry of Object.values((await userConfig(runtime)).servers)) for (const secret of Array.isArray(entry?.secrets) ? entry.secrets : []) byName.set(secret.name, secret.description ?? '');
   try {
     const { createOsKeychain, keychainService } = await import('../core/secrets/keychain.js');
@@ -125,7 +128,7 @@ function findOption(options: SpecOption[], word: string): SpecOption | undefined
 
 async function valuesFor(
   target: { choices?: string[]; kind?: string } | undefined,
-  runtime: Runtime,
+  runtime: Pick<Runtime, 'env'>,
 ): Promise<Candidate[] | typeof FILE_DIRECTIVE> {
   if (!target) return [];
   if (target.choices) return target.choices.map((value) => ({ value }));
@@ -149,8 +152,8 @@ async function valuesFor(
  * `mcpkey __complete [--] WORD... CURRENT` prints the candidates for CURRENT, one per line as
  * `value<TAB>description`, or `:file` when the shell should complete file names.
  */
-export async function resolveCompletion(words: string[], runtime: Runtime): Promise<Candidate[] | typeof FILE_DIRECTIVE> {
-  const spec = await loadSpec();
+async function resolveCompletion(words: string[], runtime: Pick<Runtime, 'env'>): Promise<Candidate[] | typeof FILE_DIRECTIVE> {
+  const spec = loadSpec();
   const current = words.length > 0 ? words[words.length - 1]! : '';
   const before = words.slice(0, -1);
   const globalOptions = spec.options;
@@ -196,16 +199,18 @@ export async function resolveCompletion(words: string[], runtime: Runtime): Prom
   return candidates.filter((candidate) => candidate.value.startsWith(current) && !seen.has(candidate.value) && seen.add(candidate.value));
 }
 
-export async function complete(words: string[], runtime: Runtime): Promise<number> {
+async function complete(words: string[], runtime: Pick<Runtime, 'env' | 'stdout'>): Promise<number> {
   try {
     // The shell scripts pass "--" first, so that node (v20 at least) does not itself act on a
     // typed --env-file: it checks that file before any of mcpkey runs, and exits 9 when it is missing.
     const result = await resolveCompletion(words[0] === '--' ? words.slice(1) : words, runtime);
     if (result === FILE_DIRECTIVE) runtime.stdout.write(`${FILE_DIRECTIVE}\n`);
     // Titles come from config.json: no control character reaches the shell's completion menu.
-    else for (const { value, description } of result) runtime.stdout.write(description ? `${value}\t${escapeControls(description.replace(/\s+/g, ' '))}\n` : `${value}\n`);
+    else for (const { value, description } of result) runtime.stdout.write(description ? `${value}\t${text.escapeControls(description.replace(/\s+/g, ' '))}\n` : `${value}\n`);
   } catch {
     // A broken completion must never print errors into the user's command line.
   }
   return 0;
 }
+
+export = { complete };

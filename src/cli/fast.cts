@@ -1,0 +1,99 @@
+/**
+ * Invocations answered without commander or any command module: `--version`, `completion
+ * bash|zsh|fish` (shells run it at every start), `[noun [verb]] --help`, and `__complete` (every
+ * press of Tab). The bin asks this before it loads main.js. CommonJS, as is all it loads for the
+ * first three and for most completions: the first ES module costs the start of node's ES module
+ * loader, a sixth of a bare node start.
+ */
+import fs = require('node:fs');
+import path = require('node:path');
+import type { HelpTree } from './help-types.js';
+import type { Runtime } from './io.js';
+
+/** The help pages the build recorded (write-spec.ts), or undefined when it did not. */
+function helpTree(): HelpTree | undefined {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '../help-pages.json'), 'utf8')) as HelpTree | null) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Each is required where it is used: every module loaded costs every invocation.
+const lazy = {
+  version: () => require('../core/version.cjs') as typeof import('../core/version.cjs'),
+  scripts: () => require('../completion/scripts.cjs') as typeof import('../completion/scripts.cjs'),
+  layout: () => require('./help-layout.cjs') as typeof import('./help-layout.cjs'),
+  complete: () => require('../completion/complete.cjs') as typeof import('../completion/complete.cjs'),
+};
+
+/** Stdout for the fast paths; `stream` is set once output went through process.stdout, which must then be drained. */
+interface DirectOutput {
+  write(text: string): boolean;
+  stream: NodeJS.WriteStream | undefined;
+}
+
+/**
+ * Stdout written straight to its file descriptor: process.stdout, once touched, loads node's
+ * streams, a tenth of a node start. What the descriptor does not take at once (a full
+ * non-blocking pipe, any error) goes to process.stdout, as all of it did before.
+ */
+function directStdout(): DirectOutput {
+  const out: DirectOutput = {
+    stream: undefined,
+    write(text) {
+      if (out.stream) return out.stream.write(text);
+      const bytes = Buffer.from(text, 'utf8');
+      let offset = 0;
+      try {
+        while (offset < bytes.length) offset += fs.writeSync(1, bytes, offset);
+        return true;
+      } catch {
+        out.stream = process.stdout;
+        return out.stream.write(bytes.subarray(offset));
+      }
+    },
+  };
+  return out;
+}
+
+/** process.stdout when it may be a terminal (a character device): only its columns need it, and only then. */
+function terminal(): { isTTY?: boolean; columns?: number } {
+  try {
+    if (!fs.fstatSync(1).isCharacterDevice()) return {};
+  } catch {
+    // No usable descriptor: let process.stdout say what it is.
+  }
+  return process.stdout;
+}
+
+/** The exit code when argv was one of them, after answering it; undefined otherwise. */
+async function fastPath(argv: readonly string[], runtime: Pick<Runtime, 'env' | 'stdout'>): Promise<number | undefined> {
+  const write = (text: string) => runtime.stdout.write(text);
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    write(`${lazy.version()()}\n`);
+    return 0;
+  }
+  if (argv.length === 2 && argv[0] === 'completion') {
+    const scripts = lazy.scripts();
+    const shell = argv[1]!;
+    if (scripts.hasScript(shell)) {
+      write(fs.readFileSync(scripts.scriptUrl(shell), 'utf8'));
+      return 0;
+    }
+  }
+  if (argv[0] === '__complete') {
+    return lazy.complete().complete(argv.slice(1), runtime);
+  }
+  // Help is laid out for process.stdout's width, as commander does, whatever stream it writes to.
+  const tree = argv.length <= 3 && argv.at(-1)?.startsWith('-') ? helpTree() : undefined;
+  const layout = tree && lazy.layout();
+  const page = layout && layout.findPage(tree, argv);
+  if (page) {
+    write(layout.renderHelp(page, layout.helpWidth(terminal())));
+    return 0;
+  }
+  return undefined;
+}
+
+export = { fastPath, directStdout };
