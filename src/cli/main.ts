@@ -7,12 +7,13 @@ export async function main(runtime: Runtime): Promise<number> {
   const argv = runtime.argv;
   let tree: CommandTree | undefined;
   try {
+    // How every MCP client starts the gateway, at every client start: served without commander, the
+    // command tree or the CLI context (first, so that it does not even wait for the fast paths' module).
+    if (argv.length === 1 && argv[0] === 'gateway') return await (await import('../commands/gateway/quick.js')).runQuickGateway(runtime);
     // Fast paths: no commander, no command modules (bin/ asks fast.cjs itself, before loading this file).
     const { fastPath } = (await import('./fast.cjs')).default;
     const answered = await fastPath(argv, runtime);
     if (answered !== undefined) return answered;
-    // How every MCP client starts the gateway, at every client start: served without commander or the command tree.
-    if (argv.length === 1 && argv[0] === 'gateway') return await (await import('../commands/gateway/quick.js')).runQuickGateway(runtime);
     const { buildProgram } = await import('./program.js');
     const program = await buildProgram(runtime, argv);
     tree = program;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tool } from '@modelcontextprotocol/client';
 
@@ -40,7 +40,8 @@ export class ToolCache {
 
   async load(): Promise<void> {
     try {
-      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as { servers?: Record<string, CachedTools>; exposed?: unknown };
+      // Read at once (a few KiB, at start): node:fs/promises is not loaded for it.
+      const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as { servers?: Record<string, CachedTools>; exposed?: unknown };
       if (parsed.servers && typeof parsed.servers === 'object') this.entries = parsed.servers;
       if (Array.isArray(parsed.exposed)) this.exposed = parsed.exposed.filter(isView).slice(0, MAX_VIEWS);
     } catch {

@@ -2,11 +2,10 @@ import type { Tool } from '@modelcontextprotocol/client';
 import type { ResolvedEntry } from '../core/catalog/types.js';
 import { ToolCache } from './cache.js';
 import { qualifiedName, routeName } from './naming.js';
-import { OAuthFlows } from './oauth-flows.js';
 import { DYNAMIC_TOOLS, OWN_TOOLS } from './own-tool-list.js';
 import type { GatewayControl } from './own-tools.js';
 import type { GatewaySettings, ToolResult } from './types.js';
-import { Upstreams } from './upstreams.js';
+import type { Upstreams } from './upstreams.js';
 
 /**
  * What the gateway's client sessions share: the servers behind it, their tool cache, the pending
@@ -15,8 +14,9 @@ import { Upstreams } from './upstreams.js';
  */
 export class GatewayHub {
   private readonly cache: ToolCache;
-  private readonly upstreams: Upstreams;
-  private readonly control: GatewayControl;
+  /** The servers and the own tools' state: loaded with the first need of them, not for a listing from the cache. */
+  private engine: Promise<{ upstreams: Upstreams; control: GatewayControl }> | undefined;
+  private closing = false;
   private readonly listeners = new Set<() => void>();
   /** With --servers, the gateway's own set; otherwise the config's enabled list, read afresh. */
   private readonly chosen: Set<string> | undefined;
@@ -31,33 +31,43 @@ export class GatewayHub {
   private view: { state: unknown; chosenVersion: number; catalog: ResolvedEntry[]; servers: string[]; entries: Map<string, ResolvedEntry>; routes: Map<string, { entry: ResolvedEntry; tool: string } | null> } | undefined;
 
   constructor(readonly settings: GatewaySettings) {
-    const { deps, log } = settings;
     this.chosen = settings.servers ? new Set(settings.servers) : undefined;
-    this.cache = new ToolCache(deps.stateDir, log);
-    this.upstreams = new Upstreams({ deps, cache: this.cache, idleMs: settings.idleMs, timeoutMs: settings.timeoutMs, log, onToolsChanged: () => this.toolsChanged() });
-    const chosen = this.chosen;
-    this.control = {
-      deps,
-      upstreams: this.upstreams,
-      cache: this.cache,
-      exposed: () => this.exposed(),
-      include: (name) => {
-        chosen?.add(name);
-        this.chosenVersion += 1;
-      },
-      exclude: (name) => {
-        chosen?.delete(name);
-        this.chosenVersion += 1;
-      },
-      toolsChanged: () => this.toolsChanged(),
-      flows: new OAuthFlows(deps, log, async (entry) => {
-        await deps.enable(entry.name);
-        chosen?.add(entry.name);
-        this.chosenVersion += 1;
-        await this.upstreams.tools(entry);
-        this.toolsChanged();
-      }),
-    };
+    this.cache = new ToolCache(settings.deps.stateDir, settings.log);
+  }
+
+  private ready(): Promise<{ upstreams: Upstreams; control: GatewayControl }> {
+    this.engine ??= (async () => {
+      const { deps, log } = this.settings;
+      const [{ Upstreams }, { OAuthFlows }] = await Promise.all([import('./upstreams.js'), import('./oauth-flows.js')]);
+      const upstreams = new Upstreams({ deps, cache: this.cache, idleMs: this.settings.idleMs, timeoutMs: this.settings.timeoutMs, log, onToolsChanged: () => this.toolsChanged() });
+      const chosen = this.chosen;
+      const control: GatewayControl = {
+        deps,
+        upstreams,
+        cache: this.cache,
+        exposed: () => this.exposed(),
+        include: (name) => {
+          chosen?.add(name);
+          this.chosenVersion += 1;
+        },
+        exclude: (name) => {
+          chosen?.delete(name);
+          this.chosenVersion += 1;
+        },
+        toolsChanged: () => this.toolsChanged(),
+        flows: new OAuthFlows(deps, log, async (entry) => {
+          await deps.enable(entry.name);
+          chosen?.add(entry.name);
+          this.chosenVersion += 1;
+          await upstreams.tools(entry);
+          this.toolsChanged();
+        }),
+      };
+      // Asked for while the hub closes: the servers stay shut, as they would have been.
+      if (this.closing) await upstreams.closeAll();
+      return { upstreams, control };
+    })();
+    return this.engine;
   }
 
   /**
@@ -83,7 +93,7 @@ export class GatewayHub {
         servers.map(async (name) => {
           const entry = catalog.find((candidate) => candidate.name === name)!;
           if (this.cache.get(name) || !(await deps.readiness(entry)).ready) return;
-          await this.upstreams.prime(entry);
+          await (await this.ready()).upstreams.prime(entry);
         }),
       );
     })().catch((error: Error) => log(`cannot list the enabled servers: ${error.message}`));
@@ -158,7 +168,10 @@ export class GatewayHub {
     const name = String(params.name ?? '');
     const args = (params.arguments ?? {}) as Record<string, unknown>;
     // What they do loads with the first of them (it needs the catalog code): listing them needs only their definitions.
-    if (this.own(name)) return (await import('./own-tools.js')).callOwnTool(this.control, name, args);
+    if (this.own(name)) {
+      const [{ callOwnTool }, { control }] = await Promise.all([import('./own-tools.js'), this.ready()]);
+      return callOwnTool(control, name, args);
+    }
     const view = await this.current();
     let route = view.routes.get(name);
     if (route === undefined) {
@@ -168,12 +181,13 @@ export class GatewayHub {
       if (route) view.routes.set(name, route);
     }
     if (!route) throw Object.assign(new Error(`Unknown tool: ${name}`), { code: -32602 });
-    return this.upstreams.call(route.entry, route.tool, args, signal, onProgress);
+    return (await this.ready()).upstreams.call(route.entry, route.tool, args, signal, onProgress);
   }
 
   /** Stops every server and writes the cache. */
   async close(): Promise<void> {
-    await this.upstreams.closeAll();
+    this.closing = true;
+    await (await this.engine)?.upstreams.closeAll();
     await this.cache.flush();
   }
 }

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { Env } from '../core/config/paths.js';
 import { projectCandidates } from '../core/project/locate.js';
 
@@ -13,9 +13,9 @@ export interface StartupInputs {
 }
 
 /** A file's identity and state, 'none' when it is not there; other errors are thrown. */
-async function stamp(file: string): Promise<string> {
+function stamp(file: string): string {
   try {
-    const info = await stat(file);
+    const info = statSync(file);
     return `${info.ino} ${info.size} ${info.mtimeMs}`;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -33,12 +33,13 @@ async function stamp(file: string): Promise<string> {
  */
 export async function startupKey(inputs: StartupInputs): Promise<string | undefined> {
   try {
-    const parts = [inputs.version, inputs.servers?.join(',') ?? '(enabled)', `${inputs.configFile} ${await stamp(inputs.configFile)}`];
+    const parts = [inputs.version, inputs.servers?.join(',') ?? '(enabled)', `${inputs.configFile} ${stamp(inputs.configFile)}`];
     // The project is the first candidate that exists; those before it are part of the key as absent.
     const files = projectCandidates(inputs.cwd, inputs.env).files;
-    const states = await Promise.all(files.map(stamp));
-    for (const [index, state] of states.entries()) {
-      parts.push(`${files[index]} ${state}`);
+    // Synchronous: a few stats cost less than the thread pool's round trips and node:fs/promises.
+    for (const file of files) {
+      const state = stamp(file);
+      parts.push(`${file} ${state}`);
       if (state !== 'none') break;
     }
     return parts.join('\n');
