@@ -1,5 +1,5 @@
-import { Option, type Command } from 'commander';
-import { action, examples } from '../../cli/action.js';
+import type { Command } from 'commander';
+import { action, examples, type Handler } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { classify, describeMissing, readiness, type AuthKind, type GrantStatusSource, type MissingItem, type OAuthStatus } from '../../core/auth/classify.js';
@@ -100,13 +100,28 @@ export function printServerList(result: ServerListResult, printer: Printer): voi
   );
 }
 
+/** What `server list` does; commander calls it, and so does the direct path (direct.ts). */
+export const listAction: Handler<ServerListOptions & { json?: boolean }> = async (ctx, _args, options) => {
+  // The config first: a file that cannot be read is this command's error, not a fallback's warning.
+  const { enabled } = await ctx.config();
+  const result = await listServers(options, {
+    catalog: await ctx.catalog(),
+    enabled,
+    resolver: await ctx.resolver(),
+    grants: ctx.grants,
+  });
+  if (options.json) ctx.printer.json(result);
+  else printServerList(result, ctx.printer);
+};
+
 export function registerList(parent: Command, runtime: Runtime): void {
   parent
     .command('list')
     .alias('ls')
     .description('list the catalog: auth kind, enabled, ready or what is missing')
     .option('--enabled', 'only enabled servers')
-    .addOption(new Option('--kind <kind>', 'only servers that authorize this way').choices(KINDS))
+    // createOption, not `new Option`: this module is loaded without commander on the direct path.
+    .addOption(parent.createOption('--kind <kind>', 'only servers that authorize this way').choices(KINDS))
     .option('--ready', 'only servers that are ready to run')
     .option('--search <text>', 'only servers whose name, title or description contains this (any case)')
     .option('--json', 'machine-readable output')
@@ -119,18 +134,5 @@ export function registerList(parent: Command, runtime: Runtime): void {
         'mcpkey server list --kind oauth --ready',
       ),
     )
-    .action(
-      action<ServerListOptions & { json?: boolean }>(runtime, async (ctx, _args, options) => {
-        // The config first: a file that cannot be read is this command's error, not a fallback's warning.
-        const { enabled } = await ctx.config();
-        const result = await listServers(options, {
-          catalog: await ctx.catalog(),
-          enabled,
-          resolver: await ctx.resolver(),
-          grants: ctx.grants,
-        });
-        if (options.json) ctx.printer.json(result);
-        else printServerList(result, ctx.printer);
-      }),
-    );
+    .action(action(runtime, listAction));
 }
