@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { ChalkInstance } from 'chalk';
 import type TableClass from 'cli-table3';
 import { escapeControls, safeJson } from '../core/text.js';
+import { plainTable } from './plain-table.js';
 import type { OutputStream } from './io.js';
 
 export interface Printer {
@@ -90,16 +91,20 @@ export function createPrinter(stdout: OutputStream, stderr: OutputStream, color:
     raw: (text) => stdout.write(`${tty ? escapeControls(text, '\n\t') : text}\n`),
     table: (head, rows) => {
       if (rows.length === 0) return;
-      // cli-table3 (CommonJS, so loadable on the spot) only when a table is written.
+      const titles = head.map((title) => style().bold(title.toUpperCase()));
+      // A cell is one line: its newlines are escaped too.
+      const cells = rows.map((row) => row.map((cell) => screen(cell, color, '')));
+      const plain = plainTable(titles, cells);
+      if (plain !== undefined) return void stdout.write(plain);
+      // cli-table3 (CommonJS, so loadable on the spot) only when a table is written, and only for what plainTable leaves.
       const Table = require('cli-table3') as typeof TableClass;
       // Borderless columns, like `gh` and `kubectl`: easy to read and to grep.
       const table = new Table({
-        head: head.map((title) => style().bold(title.toUpperCase())),
+        head: titles,
         chars: BORDERLESS,
         style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
       });
-      // A cell is one line: its newlines are escaped too.
-      table.push(...rows.map((row) => row.map((cell) => screen(cell, color, ''))));
+      table.push(...cells);
       stdout.write(`${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`);
     },
   };
