@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { action, examples, type Handler } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import { classify, describeMissing, readiness, type AuthKind, type GrantStatusSource, type MissingItem, type OAuthStatus } from '../../core/auth/classify.js';
+import { classify, describeMissing, readiness, systemHost, type AuthKind, type GrantStatusSource, type HostCheck, type MissingItem, type OAuthStatus } from '../../core/auth/classify.js';
 import type { EntrySource, ResolvedEntry, Transport } from '../../core/catalog/types.js';
 import { staleEnabled } from '../../core/config/store.js';
 import { UsageError } from '../../core/errors.js';
+import { KeychainReader, readerOf } from '../../core/secrets/reader.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
 
 export interface ServerListItem {
@@ -31,6 +32,11 @@ export interface ServerListDeps {
   enabled: readonly string[];
   resolver: SecretResolver;
   grants: GrantStatusSource;
+  /**
+   * Told when more entries than KeychainReader.SINGLE_READS may ask the keychain: reading it all at
+   * once then costs one connection instead of three single reads followed by the enumeration anyway.
+   */
+  manyReads?: () => void;
 }
 
 export const KINDS: readonly AuthKind[] = ['oauth', 'api-key', 'none'];
@@ -49,18 +55,33 @@ function matches(entry: ResolvedEntry, search: string | undefined): boolean {
   return [entry.name, entry.title, entry.description].some((text) => text.toLowerCase().includes(wanted));
 }
 
+/** The same command is looked up on PATH once, however many entries start it (npx, uvx, docker). */
+function cachedHost(host: HostCheck): HostCheck {
+  const known = new Map<string, boolean>();
+  return {
+    nodeVersion: host.nodeVersion,
+    hasCommand: (command) => {
+      let found = known.get(command);
+      if (found === undefined) known.set(command, (found = host.hasCommand(command)));
+      return found;
+    },
+  };
+}
+
 export async function listServers(options: ServerListOptions, deps: ServerListDeps): Promise<ServerListResult> {
   if (options.kind !== undefined && !KINDS.includes(options.kind as AuthKind)) {
     throw new UsageError('invalid --kind', `use one of: ${KINDS.join(', ')}`, 'invalid_option');
   }
+  // Cheap filters first: readiness may ask the keychain.
+  const candidates = deps.catalog.filter(
+    (entry) => (!options.enabled || deps.enabled.includes(entry.name)) && (options.kind === undefined || classify(entry) === options.kind) && matches(entry, options.search),
+  );
+  if (candidates.filter((entry) => classify(entry) !== 'none').length > KeychainReader.SINGLE_READS) deps.manyReads?.();
+  const host = cachedHost(systemHost());
   const servers: ServerListItem[] = [];
-  for (const entry of deps.catalog) {
+  for (const entry of candidates) {
     const enabled = deps.enabled.includes(entry.name);
-    if (options.enabled && !enabled) continue;
-    // Cheap filters first: readiness may ask the keychain.
-    if (options.kind !== undefined && classify(entry) !== options.kind) continue;
-    if (!matches(entry, options.search)) continue;
-    const state = await readiness(entry, deps.resolver, deps.grants);
+    const state = await readiness(entry, deps.resolver, deps.grants, host);
     if (options.ready && !state.ready) continue;
     servers.push({
       name: entry.name,
@@ -109,6 +130,8 @@ export const listAction: Handler<ServerListOptions & { json?: boolean }> = async
     enabled,
     resolver: await ctx.resolver(),
     grants: ctx.grants,
+    // A failed enumeration is reported where a read needs it (as `keychainError`), as any failed read is.
+    manyReads: () => void readerOf(ctx.keychain).all().catch(() => undefined),
   });
   if (options.json) ctx.printer.json(result);
   else printServerList(result, ctx.printer);
