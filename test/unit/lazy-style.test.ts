@@ -1,8 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { describe, expect, it } from 'vitest';
-import { createPrinter } from '../../src/cli/output.js';
-import { plainTable } from '../../src/cli/plain-table.js';
+import { createPrinter, plainTable } from '../../src/cli/output.js';
 import { firstWord } from '../../src/cli/program.js';
 import { compareNames } from '../../src/core/catalog/index.js';
 

@@ -7,7 +7,6 @@ import type { Runtime } from '../../cli/io.js';
 import { findEntry } from '../../core/catalog/index.js';
 import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
-import { connectOptions } from '../../cli/session.js';
 
 export interface RunOptions {
   protocol?: string;
@@ -28,7 +27,8 @@ export async function runServer(outer: Context, name: string, override: string[]
   const { resolveEntrySecrets, launchSpec, launch } = await import('../../core/run/launch.js');
   const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
   if (entry.transport.type === 'remote' && override.length === 0) {
-    const [{ runBridge }, { connectEntry }, { validGrant }, { usesOAuth }, { REQUEST_TIMEOUT_MS }] = await Promise.all([
+    const [{ connectOptions }, { runBridge }, { connectEntry }, { validGrant }, { usesOAuth }, { REQUEST_TIMEOUT_MS }] = await Promise.all([
+      import('../../cli/session.js'),
       import('../../core/protocol/bridge.js'),
       import('../../core/run/connect.js'),
       import('../../core/oauth/tokens.js'),
