@@ -90,39 +90,19 @@ export function createPrinter(stdout: OutputStream, stderr: OutputStream, color:
     raw: (text) => stdout.write(`${tty ? escapeControls(text, '\n\t') : text}\n`),
     table: (head, rows) => {
       if (rows.length === 0) return;
-      const titles = head.map((title) => style().bold(title.toUpperCase()));
-      // A cell is one line: its newlines are escaped too.
-      const cells = rows.map((row) => row.map((cell) => screen(cell, color, '')));
-      const plain = plainTable(titles, cells);
-      if (plain !== undefined) return void stdout.write(plain);
-      // cli-table3 (CommonJS, so loadable on the spot) only when a table is written, and only for what plainTable leaves.
+      // cli-table3 (CommonJS, so loadable on the spot) only when a table is written.
       const Table = require('cli-table3') as typeof TableClass;
       // Borderless columns, like `gh` and `kubectl`: easy to read and to grep.
       const table = new Table({
-        head: titles,
+        head: head.map((title) => style().bold(title.toUpperCase())),
         chars: BORDERLESS,
         style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
       });
-      table.push(...cells);
+      // A cell is one line: its newlines are escaped too.
+      table.push(...rows.map((row) => row.map((cell) => screen(cell, color, ''))));
       stdout.write(`${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`);
     },
   };
-}
-
-/**
- * The borderless table the printer draws with cli-table3 (two spaces after each column, lines trimmed
- * at the end), written directly when every cell is plain printable ASCII: one character is one column
- * then, so the text is the same byte for byte, without loading cli-table3 and measuring every cell
- * with its ANSI and wide-character logic (most of `server list`'s time). Anything else, colour
- * included, is undefined here and left to cli-table3.
- */
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-
-export function plainTable(head: readonly string[], rows: readonly (readonly string[])[]): string | undefined {
-  const all = [head, ...rows];
-  if (all.some((row) => row.length !== head.length || row.some((cell) => !PRINTABLE_ASCII.test(cell)))) return undefined;
-  const widths = head.map((_, column) => Math.max(...all.map((row) => row[column]!.length)) + 2);
-  return `${all.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('').trimEnd()).join('\n')}\n`;
 }
 
 const BORDERLESS = {

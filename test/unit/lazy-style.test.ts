@@ -1,7 +1,6 @@
 import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import { describe, expect, it } from 'vitest';
-import { createPrinter, plainTable } from '../../src/cli/output.js';
+import { createPrinter } from '../../src/cli/output.js';
 import { firstWord } from '../../src/cli/program.js';
 import { compareNames } from '../../src/core/catalog/index.js';
 
@@ -63,47 +62,5 @@ describe('firstWord', () => {
     expect(firstWord(['--env-file=x', 'oauth'])).toBe('oauth');
     expect(firstWord(['--help'])).toBeUndefined();
     expect(firstWord(['--', 'server'])).toBeUndefined();
-  });
-});
-
-describe('the plain table', () => {
-  /** What the printer drew with cli-table3 for every table before plainTable (its borderless settings). */
-  function cliTable3(head: string[], rows: string[][]): string {
-    const none = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' };
-    const table = new Table({ head, chars: none, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 } });
-    table.push(...rows);
-    return `${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
-  }
-
-  it('is byte for byte what cli-table3 draws, for printable ASCII cells', () => {
-    const random = generator(11);
-    const chars = ' aZ09-_.()/:@~`!';
-    const cell = () => {
-      let text = '';
-      for (let length = Math.floor(random() * 3) === 0 ? 0 : Math.floor(random() * 14); length > 0; length--) text += chars[Math.floor(random() * chars.length)];
-      return text;
-    };
-    for (let round = 0; round < 400; round++) {
-      const columns = 1 + Math.floor(random() * 7);
-      const head = Array.from({ length: columns }, () => cell().toUpperCase());
-      const rows = Array.from({ length: 1 + Math.floor(random() * 8) }, () => Array.from({ length: columns }, cell));
-      expect(plainTable(head, rows)).toBe(cliTable3(head, rows));
-    }
-  });
-
-  it('leaves colour, wide and non-ASCII text, and ragged rows to cli-table3', () => {
-    expect(plainTable(['A'], [[new Chalk({ level: 1 }).green('ok')]])).toBeUndefined();
-    expect(plainTable(['A'], [['日本']])).toBeUndefined();
-    expect(plainTable(['A'], [['…']])).toBeUndefined();
-    expect(plainTable(['A', 'B'], [['x']])).toBeUndefined();
-  });
-
-  it('is what the printer writes without colour', () => {
-    let out = '';
-    const printer = createPrinter({ write: (text: string) => ((out += text), true) }, { write: () => true }, false);
-    const rows = [['neon', 'api-key', 'no', 'missing neon.api_key'], ['fetch', 'none', 'yes', 'ready']];
-    printer.table(['name', 'auth', 'enabled', 'status'], rows);
-    expect(out).toBe(cliTable3(['NAME', 'AUTH', 'ENABLED', 'STATUS'], rows));
-    expect(out).toBe('NAME   AUTH     ENABLED  STATUS\nneon   api-key  no       missing neon.api_key\nfetch  none     yes      ready\n');
   });
 });
