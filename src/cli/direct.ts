@@ -3,10 +3,10 @@ import type { Runtime } from './io.js';
 
 /**
  * The invocations made constantly, in their plainest form: `run NAME` (every MCP client start),
- * `secret get NAME` (scripts, `$(…)`), `server list` and `oauth ls`. Served without commander and the
- * command tree (about a bare Node start's worth of CPU), through the very handler commander would call,
- * with the options commander would parse from these words. Anything else (another option, `--help`, a
- * word starting with `-`) goes through commander as before.
+ * `secret get NAME` (scripts, `$(…)`), `secret list`, `server list` and `oauth ls`. Served without
+ * commander and the command tree (about a bare Node start's worth of CPU), through the very handler
+ * commander would call, with the options commander would parse from these words. Anything else (another
+ * option, `--help`, a word starting with `-`) goes through commander as before.
  */
 type Served = { load: () => Promise<Handler<never>>; args: string[]; options: Record<string, boolean> };
 
@@ -23,6 +23,9 @@ function match(argv: readonly string[]): Served | undefined {
   }
   const json: Record<string, boolean> | undefined = name === undefined ? {} : name === '--json' && rest.length === 0 ? { json: true } : undefined;
   if (json === undefined) return undefined;
+  if (noun === 'secret' && (verb === 'list' || verb === 'ls')) {
+    return { load: async () => (await import('../commands/secret/list.js')).listAction, args: [], options: json };
+  }
   if (noun === 'server' && (verb === 'list' || verb === 'ls')) {
     return { load: async () => (await import('../commands/server/list.js')).listAction, args: [], options: json };
   }

@@ -19,7 +19,7 @@ export async function main(runtime: Runtime): Promise<number> {
       const [{ commandContext }, { runGateway }] = await Promise.all([import('./action.js'), import('../commands/gateway/index.js')]);
       return await runGateway(await commandContext(runtime, {}), {});
     }
-    // `run NAME`, `secret get NAME`, `server list`, `oauth ls`: served without commander (direct.ts).
+    // `run NAME`, `secret get NAME`, the plain listings: served without commander (direct.ts).
     const served = await (await import('./direct.js')).serveDirect(argv, runtime);
     if (served !== undefined) return served;
     const { buildProgram } = await import('./program.js');

@@ -28,13 +28,15 @@ const CASES: string[][] = [
   ['run', 'direct-false'],
   ['run', 'direct-false', '--', process.execPath, '-e', 'process.stdout.write("override --json")'],
   ['run', 'fetc'],
+  ['secret', 'list'],
+  ['secret', 'ls', '--json'],
   ['server', 'list'],
   ['server', 'ls', '--json'],
   ['oauth', 'ls'],
   ['oauth', 'list', '--json'],
 ];
 
-describe('the direct path (run NAME, secret get NAME, server list, oauth ls)', () => {
+describe('the direct path (run NAME, secret get NAME, secret list, server list, oauth ls)', () => {
   it('prints, fails and exits exactly as through commander, without loading it', async () => {
     expect((await sandbox.run(['secret', 'set', 'direct.api_key'], { input: 'direct-value' })).code).toBe(0);
     expect((await sandbox.run(['server', 'add', 'direct-false', '--', 'false'])).code).toBe(0);
