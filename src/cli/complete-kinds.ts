@@ -1,4 +1,5 @@
-import { Argument, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type { Argument, Option } from 'commander';
 
 /** What a shell should offer for an argument or option value. Read by the completion spec builder. */
 export type CompletionKind = 'server' | 'secret' | 'file' | 'shell';
@@ -15,6 +16,12 @@ export function completionKindOf(item: Argument | Option): CompletionKind | unde
   return (item as (Argument | Option) & Tagged)[COMPLETION_KIND];
 }
 
-export const serverArgument = (description = 'server name') => completing(new Argument('<name>', description), 'server');
-export const secretArgument = (syntax = '<name>', description = 'secret name, <server>.<key>') =>
-  completing(new Argument(syntax, description), 'secret');
+/**
+ * commander's Argument, required when an argument is declared: command modules that import this one are
+ * also loaded without commander (src/cli/direct.ts). The same class as `import 'commander'` gives (one CommonJS module).
+ */
+const argument = (syntax: string, description: string): Argument =>
+  new (createRequire(import.meta.url)('commander') as typeof import('commander')).Argument(syntax, description);
+
+export const serverArgument = (description = 'server name') => completing(argument('<name>', description), 'server');
+export const secretArgument = (syntax = '<name>', description = 'secret name, <server>.<key>') => completing(argument(syntax, description), 'secret');

@@ -14,6 +14,9 @@ export async function main(runtime: Runtime): Promise<number> {
     const { fastPath } = (await import('./fast.cjs')).default;
     const answered = await fastPath(argv, runtime);
     if (answered !== undefined) return answered;
+    // `run NAME`, `secret get NAME`, the plain listings: served without commander (direct.ts).
+    const served = await (await import('./direct.js')).serveDirect(argv, runtime);
+    if (served !== undefined) return served;
     const { buildProgram } = await import('./program.js');
     const program = await buildProgram(runtime, argv);
     tree = program;

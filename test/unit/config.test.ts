@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogEntry } from '../../src/core/catalog/types.js';
 import { configFile, configHome } from '../../src/core/config/paths.js';
-import { emptyConfig, loadConfig, parseConfig, updateConfig, writeFileAtomic } from '../../src/core/config/store.js';
+import { writeFileAtomic } from '../../src/core/atomic.js';
+import { emptyConfig, loadConfig, parseConfig, updateConfig } from '../../src/core/config/store.js';
 import { CliError, ConfigError, ExitCode } from '../../src/core/errors.js';
 import { withLock } from '../../src/core/lock.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from '../../cli/action.js';
+import { action, examples, type Handler } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { usesOAuth, type OAuthState } from '../../core/auth/classify.js';
@@ -92,6 +92,13 @@ export function printGrants(result: OAuthList, printer: Printer): void {
   );
 }
 
+/** What `oauth ls` does; commander calls it, and so does the direct path (direct.ts). */
+export const lsAction: Handler<{ json?: boolean }> = async (ctx, _args, options) => {
+  const result = await listGrants({ catalog: await ctx.catalog(), store: ctx.grants });
+  if (options.json) ctx.printer.json(result);
+  else printGrants(result, ctx.printer);
+};
+
 export function registerLs(parent: Command, runtime: Runtime): void {
   parent
     .command('ls')
@@ -99,11 +106,5 @@ export function registerLs(parent: Command, runtime: Runtime): void {
     .description('list OAuth servers and their grants: status, grant kind, token type (Bearer or DPoP), expiry, issuer, scopes')
     .option('--json', 'machine-readable output')
     .addHelpText('after', examples('mcpkey oauth ls', 'mcpkey oauth ls --json'))
-    .action(
-      action<{ json?: boolean }>(runtime, async (ctx, _args, options) => {
-        const result = await listGrants({ catalog: await ctx.catalog(), store: ctx.grants });
-        if (options.json) ctx.printer.json(result);
-        else printGrants(result, ctx.printer);
-      }),
-    );
+    .action(action(runtime, lsAction));
 }

@@ -1,13 +1,12 @@
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { action, examples } from '../../cli/action.js';
+import { action, examples, type Handler } from '../../cli/action.js';
 import { serverArgument } from '../../cli/complete-kinds.js';
 import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import { findEntry } from '../../core/catalog/index.js';
 import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
-import { connectOptions } from '../../cli/session.js';
 
 export interface RunOptions {
   protocol?: string;
@@ -28,7 +27,8 @@ export async function runServer(outer: Context, name: string, override: string[]
   const { resolveEntrySecrets, launchSpec, launch } = await import('../../core/run/launch.js');
   const secrets = await resolveEntrySecrets(entry, await ctx.resolver());
   if (entry.transport.type === 'remote' && override.length === 0) {
-    const [{ runBridge }, { connectEntry }, { validGrant }, { usesOAuth }, { REQUEST_TIMEOUT_MS }] = await Promise.all([
+    const [{ connectOptions }, { runBridge }, { connectEntry }, { validGrant }, { usesOAuth }, { REQUEST_TIMEOUT_MS }] = await Promise.all([
+      import('../../cli/session.js'),
       import('../../core/protocol/bridge.js'),
       import('../../core/run/connect.js'),
       import('../../core/oauth/tokens.js'),
@@ -61,6 +61,19 @@ export async function runServer(outer: Context, name: string, override: string[]
   return launch(spec, ctx.runtime.cwd);
 }
 
+/** What `run` does; commander calls it, and so does the direct path for `run NAME` (direct.ts). */
+export const runAction: Handler<RunOptions & { dryRun?: boolean; json?: boolean }> = async (ctx, [name, ...override], options) => {
+  if (options.json && !options.dryRun) throw new UsageError('--json goes with --dry-run', 'mcpkey run NAME --dry-run --json', 'invalid_option');
+  if (options.dryRun) {
+    const { planRun, printRunPlan } = await import('./plan.js');
+    const plan = await planRun(ctx, findEntry(await ctx.catalog(), assertServerName(name!)), override);
+    if (options.json) ctx.printer.json(plan);
+    else printRunPlan(plan, ctx.printer);
+    return;
+  }
+  ctx.runtime.exitCode = await runServer(ctx, name!, override, options);
+};
+
 export function registerRun(program: Command, runtime: Runtime): void {
   program
     .command('run')
@@ -84,17 +97,5 @@ ${examples(
   'mcpkey run neon --dry-run               # what would start, and which variables; never a value',
 )}`,
     )
-    .action(
-      action<RunOptions & { dryRun?: boolean; json?: boolean }>(runtime, async (ctx, [name, ...override], options) => {
-        if (options.json && !options.dryRun) throw new UsageError('--json goes with --dry-run', 'mcpkey run NAME --dry-run --json', 'invalid_option');
-        if (options.dryRun) {
-          const { planRun, printRunPlan } = await import('./plan.js');
-          const plan = await planRun(ctx, findEntry(await ctx.catalog(), assertServerName(name!)), override);
-          if (options.json) ctx.printer.json(plan);
-          else printRunPlan(plan, ctx.printer);
-          return;
-        }
-        runtime.exitCode = await runServer(ctx, name!, override, options);
-      }),
-    );
+    .action(action(runtime, runAction));
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from '../../cli/action.js';
+import { action, examples, type Handler } from '../../cli/action.js';
 import { secretArgument } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
 import { NotFoundError } from '../../core/errors.js';
@@ -19,18 +19,19 @@ export async function getSecret(name: string, deps: { resolver: SecretResolver; 
   throw new NotFoundError(`secret ${name} is not set`, hint, 'secret_not_found');
 }
 
+/** What `secret get NAME` does; commander calls it, and so does the direct path (direct.ts). */
+export const getAction: Handler<object> = async (ctx, [name]) => {
+  const found = await getSecret(name!, { resolver: await ctx.resolver(), catalog: await ctx.catalog() });
+  // The one place a value is printed; exactly one newline, which `secret set` strips again. To a
+  // pipe byte for byte; on a terminal its control characters are shown escaped, never acted on.
+  ctx.printer.raw(found.value);
+};
+
 export function registerGet(parent: Command, runtime: Runtime): void {
   parent
     .command('get')
     .description('print the value of a secret (from env, .env.mcp or the keychain, whichever wins)')
     .addArgument(secretArgument())
     .addHelpText('after', examples('mcpkey secret get neon.api_key', 'export NEON_API_KEY="$(mcpkey secret get neon.api_key)"'))
-    .action(
-      action(runtime, async (ctx, [name]) => {
-        const found = await getSecret(name!, { resolver: await ctx.resolver(), catalog: await ctx.catalog() });
-        // The one place a value is printed; exactly one newline, which `secret set` strips again. To a
-        // pipe byte for byte; on a terminal its control characters are shown escaped, never acted on.
-        ctx.printer.raw(found.value);
-      }),
-    );
+    .action(action(runtime, getAction));
 }

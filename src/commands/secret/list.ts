@@ -1,5 +1,5 @@
-import { Option, type Command } from 'commander';
-import { action, examples } from '../../cli/action.js';
+import type { Command } from 'commander';
+import { action, examples, type Handler } from '../../cli/action.js';
 import { completing } from '../../cli/complete-kinds.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
@@ -69,19 +69,21 @@ export function printSecretList(result: SecretListResult, printer: Printer): voi
   );
 }
 
+/** What `secret list` does; commander calls it, and so does the direct path (direct.ts). */
+export const listAction: Handler<{ server?: string; json?: boolean }> = async (ctx, _args, options) => {
+  const result = await listSecrets(options, { resolver: await ctx.resolver() });
+  if (options.json) ctx.printer.json(result);
+  else printSecretList(result, ctx.printer);
+};
+
 export function registerList(parent: Command, runtime: Runtime): void {
   parent
     .command('list')
     .alias('ls')
     .description('list secrets from the keychain, .env.mcp and the environment (never their values)')
-    .addOption(completing(new Option('--server <server>', 'only the secrets of this server'), 'server'))
+    // createOption, not `new Option`: this module is loaded without commander on the direct path.
+    .addOption(completing(parent.createOption('--server <server>', 'only the secrets of this server'), 'server'))
     .option('--json', 'machine-readable output')
     .addHelpText('after', examples('mcpkey secret list', 'mcpkey secret list --server neon --json'))
-    .action(
-      action<{ server?: string; json?: boolean }>(runtime, async (ctx, _args, options) => {
-        const result = await listSecrets(options, { resolver: await ctx.resolver() });
-        if (options.json) ctx.printer.json(result);
-        else printSecretList(result, ctx.printer);
-      }),
-    );
+    .action(action(runtime, listAction));
 }

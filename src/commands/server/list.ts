@@ -1,11 +1,12 @@
-import { Option, type Command } from 'commander';
-import { action, examples } from '../../cli/action.js';
+import type { Command } from 'commander';
+import { action, examples, type Handler } from '../../cli/action.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import { classify, describeMissing, readiness, type AuthKind, type GrantStatusSource, type MissingItem, type OAuthStatus } from '../../core/auth/classify.js';
+import { classify, describeMissing, readiness, systemHost, type AuthKind, type GrantStatusSource, type HostCheck, type MissingItem, type OAuthStatus } from '../../core/auth/classify.js';
 import type { EntrySource, ResolvedEntry, Transport } from '../../core/catalog/types.js';
 import { staleEnabled } from '../../core/config/store.js';
 import { UsageError } from '../../core/errors.js';
+import { KeychainReader, readerOf } from '../../core/secrets/reader.js';
 import type { SecretResolver } from '../../core/secrets/resolve.js';
 
 export interface ServerListItem {
@@ -31,6 +32,11 @@ export interface ServerListDeps {
   enabled: readonly string[];
   resolver: SecretResolver;
   grants: GrantStatusSource;
+  /**
+   * Told when more entries than KeychainReader.SINGLE_READS may ask the keychain: reading it all at
+   * once then costs one connection instead of three single reads followed by the enumeration anyway.
+   */
+  manyReads?: () => void;
 }
 
 export const KINDS: readonly AuthKind[] = ['oauth', 'api-key', 'none'];
@@ -49,18 +55,33 @@ function matches(entry: ResolvedEntry, search: string | undefined): boolean {
   return [entry.name, entry.title, entry.description].some((text) => text.toLowerCase().includes(wanted));
 }
 
+/** The same command is looked up on PATH once, however many entries start it (npx, uvx, docker). */
+function cachedHost(host: HostCheck): HostCheck {
+  const known = new Map<string, boolean>();
+  return {
+    nodeVersion: host.nodeVersion,
+    hasCommand: (command) => {
+      let found = known.get(command);
+      if (found === undefined) known.set(command, (found = host.hasCommand(command)));
+      return found;
+    },
+  };
+}
+
 export async function listServers(options: ServerListOptions, deps: ServerListDeps): Promise<ServerListResult> {
   if (options.kind !== undefined && !KINDS.includes(options.kind as AuthKind)) {
     throw new UsageError('invalid --kind', `use one of: ${KINDS.join(', ')}`, 'invalid_option');
   }
+  // Cheap filters first: readiness may ask the keychain.
+  const candidates = deps.catalog.filter(
+    (entry) => (!options.enabled || deps.enabled.includes(entry.name)) && (options.kind === undefined || classify(entry) === options.kind) && matches(entry, options.search),
+  );
+  if (candidates.filter((entry) => classify(entry) !== 'none').length > KeychainReader.SINGLE_READS) deps.manyReads?.();
+  const host = cachedHost(systemHost());
   const servers: ServerListItem[] = [];
-  for (const entry of deps.catalog) {
+  for (const entry of candidates) {
     const enabled = deps.enabled.includes(entry.name);
-    if (options.enabled && !enabled) continue;
-    // Cheap filters first: readiness may ask the keychain.
-    if (options.kind !== undefined && classify(entry) !== options.kind) continue;
-    if (!matches(entry, options.search)) continue;
-    const state = await readiness(entry, deps.resolver, deps.grants);
+    const state = await readiness(entry, deps.resolver, deps.grants, host);
     if (options.ready && !state.ready) continue;
     servers.push({
       name: entry.name,
@@ -100,13 +121,30 @@ export function printServerList(result: ServerListResult, printer: Printer): voi
   );
 }
 
+/** What `server list` does; commander calls it, and so does the direct path (direct.ts). */
+export const listAction: Handler<ServerListOptions & { json?: boolean }> = async (ctx, _args, options) => {
+  // The config first: a file that cannot be read is this command's error, not a fallback's warning.
+  const { enabled } = await ctx.config();
+  const result = await listServers(options, {
+    catalog: await ctx.catalog(),
+    enabled,
+    resolver: await ctx.resolver(),
+    grants: ctx.grants,
+    // A failed enumeration is reported where a read needs it (as `keychainError`), as any failed read is.
+    manyReads: () => void readerOf(ctx.keychain).all().catch(() => undefined),
+  });
+  if (options.json) ctx.printer.json(result);
+  else printServerList(result, ctx.printer);
+};
+
 export function registerList(parent: Command, runtime: Runtime): void {
   parent
     .command('list')
     .alias('ls')
     .description('list the catalog: auth kind, enabled, ready or what is missing')
     .option('--enabled', 'only enabled servers')
-    .addOption(new Option('--kind <kind>', 'only servers that authorize this way').choices(KINDS))
+    // createOption, not `new Option`: this module is loaded without commander on the direct path.
+    .addOption(parent.createOption('--kind <kind>', 'only servers that authorize this way').choices(KINDS))
     .option('--ready', 'only servers that are ready to run')
     .option('--search <text>', 'only servers whose name, title or description contains this (any case)')
     .option('--json', 'machine-readable output')
@@ -119,18 +157,5 @@ export function registerList(parent: Command, runtime: Runtime): void {
         'mcpkey server list --kind oauth --ready',
       ),
     )
-    .action(
-      action<ServerListOptions & { json?: boolean }>(runtime, async (ctx, _args, options) => {
-        // The config first: a file that cannot be read is this command's error, not a fallback's warning.
-        const { enabled } = await ctx.config();
-        const result = await listServers(options, {
-          catalog: await ctx.catalog(),
-          enabled,
-          resolver: await ctx.resolver(),
-          grants: ctx.grants,
-        });
-        if (options.json) ctx.printer.json(result);
-        else printServerList(result, ctx.printer);
-      }),
-    );
+    .action(action(runtime, listAction));
 }

@@ -1,13 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-export { writeFileAtomic } from '../atomic.js';
 import { validateEntry } from '../catalog/validate.js';
 import type { CatalogEntry } from '../catalog/types.js';
 import { ConfigError } from '../errors.js';
-import { writeFileAtomic } from '../atomic.js';
 import { decodeUtf8, fileProblem, readBoundedFile } from '../files.js';
 import { parseJsonText } from '../json-text.js';
-import { withLock } from '../lock.js';
 import { isValidServerName } from '../names.js';
 import { parseIdps, type IdpConfig } from '../idp/config.js';
 import { untrusted } from '../text.js';
@@ -106,6 +103,8 @@ export async function loadConfig(file: string): Promise<ConfigData> {
  */
 export async function updateConfig<T>(file: string, mutate: (config: ConfigData) => T | Promise<T>): Promise<T> {
   try {
+    // Loaded here: reading the config (every command) needs neither the lock nor the atomic writer.
+    const [{ withLock }, { writeFileAtomic }] = await Promise.all([import('../lock.js'), import('../atomic.js')]);
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     return await withLock(file, async () => {
       const text = await readConfigText(file);
