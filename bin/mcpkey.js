@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CommonJS (bin/package.json says so): the fast paths answer without starting node's ES module loader.
 'use strict';
-const { fastPath, directStdout } = require('../dist/cli/fast.cjs');
+const { fastPath, directStdout, watchOutput, outputFailure } = require('../dist/cli/fast.cjs');
 
 /** Resolves once everything written to the stream has been handed to the OS (or its reader is gone). */
 function drained(stream) {
@@ -19,12 +19,23 @@ async function run() {
   if (answered !== undefined) {
     process.exitCode = answered;
     // They write nothing to stderr, and to stdout's descriptor directly: a stream is drained only if one was used.
-    if (stdout.stream) await drained(stdout.stream);
+    if (stdout.stream) {
+      await drained(stdout.stream);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   } else {
     const [{ main }, { nodeRuntime }] = await Promise.all([import('../dist/cli/main.js'), import('../dist/cli/io.js')]);
+    watchOutput(process.stdout);
     process.exitCode = await main(nodeRuntime());
     // Output to a pipe is written asynchronously: exiting before it drains would cut it short.
     await Promise.all([drained(process.stdout), drained(process.stderr)]);
+    // A write error is emitted on a later tick: it is seen before the exit.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const failure = outputFailure();
+  if (failure) {
+    process.stderr.write(`${failure}\n`);
+    if (!process.exitCode) process.exitCode = 1;
   }
   // Leftover handles (a keychain connection, a closed prompt) must not keep a finished command alive.
   process.exit();

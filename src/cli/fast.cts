@@ -31,6 +31,8 @@ const lazy = {
 interface DirectOutput {
   write(text: string): boolean;
   stream: NodeJS.WriteStream | undefined;
+  /** Its reader is gone (EPIPE): the rest is dropped, as every command's output then is. */
+  gone: boolean;
 }
 
 /**
@@ -41,20 +43,50 @@ interface DirectOutput {
 function directStdout(): DirectOutput {
   const out: DirectOutput = {
     stream: undefined,
+    gone: false,
     write(text) {
+      if (out.gone) return true;
       if (out.stream) return out.stream.write(text);
       const bytes = Buffer.from(text, 'utf8');
       let offset = 0;
       try {
         while (offset < bytes.length) offset += fs.writeSync(1, bytes, offset);
         return true;
-      } catch {
-        out.stream = process.stdout;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
+          out.gone = true;
+          return true;
+        }
+        out.stream = watchOutput(process.stdout);
         return out.stream.write(bytes.subarray(offset));
       }
     },
   };
   return out;
+}
+
+const watched = new WeakSet<NodeJS.WriteStream>();
+let outputError: NodeJS.ErrnoException | undefined;
+
+/**
+ * Stdout's write errors, which would otherwise end the process with a stack trace: a reader that is
+ * gone (EPIPE, `mcpkey … | head`) drops the rest quietly, as every command-line tool does; any other
+ * (a full disk) is kept for outputFailure() to report.
+ */
+function watchOutput(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (!watched.has(stream)) {
+    watched.add(stream);
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') outputError ??= error;
+    });
+  }
+  return stream;
+}
+
+/** One line for stderr when output could not be written (not for a reader that went away), else undefined. */
+function outputFailure(): string | undefined {
+  if (!outputError) return undefined;
+  return `mcpkey: the output could not be written (${outputError.code ?? outputError.message}); it is incomplete — check where stdout goes (a full disk?) and run the command again`;
 }
 
 /** process.stdout when it may be a terminal (a character device): only its columns need it, and only then. */
@@ -96,4 +128,4 @@ async function fastPath(argv: readonly string[], runtime: Pick<Runtime, 'env' | 
   return undefined;
 }
 
-export = { fastPath, directStdout };
+export = { fastPath, directStdout, watchOutput, outputFailure };
