@@ -24,7 +24,10 @@ async function run() {
       await new Promise((resolve) => setImmediate(resolve));
     }
   } else {
-    const [{ main }, { nodeRuntime }] = await Promise.all([import('../dist/cli/main.js'), import('../dist/cli/io.js')]);
+    const argv = process.argv.slice(2);
+    // The gateway as clients start it: its modules load alongside main.js, which then finds them loaded.
+    const gateway = argv.length === 1 && argv[0] === 'gateway' ? import('../dist/commands/gateway/quick.js') : undefined;
+    const [{ main }, { nodeRuntime }] = await Promise.all([import('../dist/cli/main.js'), import('../dist/cli/io.js'), gateway]);
     watchOutput(process.stdout);
     process.exitCode = await main(nodeRuntime());
     // Output to a pipe is written asynchronously: exiting before it drains would cut it short.

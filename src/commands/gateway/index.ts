@@ -21,7 +21,8 @@ export { DEFAULT_IDLE, DEFAULT_TIMEOUT } from './settings.js';
 
 /** Everything `serveGateway` needs but the streams: one stdio session, or (with --http) one per HTTP session. */
 export async function gatewaySettings(ctx: Context, options: GatewayCommandOptions): Promise<GatewaySettings> {
-  const [{ gatewayDeps }, { default: version }, { idleMs, timeoutMs }] = await Promise.all([import('./deps.js'), import('../../core/version.cjs'), gatewayTimings(options)]);
+  const { idleMs, timeoutMs } = gatewayTimings(options);
+  const [{ gatewayDeps }, { default: version }] = await Promise.all([import('./deps.js'), import('../../core/version.cjs')]);
   const servers = options.servers?.split(',').map((name) => name.trim()).filter(Boolean).map(assertServerName);
   if (servers) {
     // A typo is named now, with the closest name, not later as missing tools.

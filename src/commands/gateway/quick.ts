@@ -3,7 +3,11 @@ import type { Readable, Writable } from 'node:stream';
 import type { Context } from '../../cli/context.js';
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
-import type { GatewayDeps } from '../../gateway/index.js';
+import { configFile } from '../../core/config/paths.js';
+import version from '../../core/version.cjs';
+// Static: this module is loaded for the gateway's start alone, and one graph loads faster than a chain of imports.
+import { serveGateway, type GatewayDeps } from '../../gateway/index.js';
+import { startupKey } from '../../gateway/startup.js';
 import { gatewayTimings, noteAtTerminal } from './settings.js';
 
 /**
@@ -13,13 +17,7 @@ import { gatewayTimings, noteAtTerminal } from './settings.js';
  * on the first request that needs them, through the same deps as `mcpkey gateway` with options.
  */
 export async function runQuickGateway(runtime: Runtime): Promise<number> {
-  const [{ serveGateway }, { startupKey }, { configFile }, { default: version }, timings] = await Promise.all([
-    import('../../gateway/index.js'),
-    import('../../gateway/startup.js'),
-    import('../../core/config/paths.js'),
-    import('../../core/version.cjs'),
-    gatewayTimings({}),
-  ]);
+  const timings = gatewayTimings({});
   // The printer only when there is something to say (most starts have nothing); lines keep their order.
   let printing: Promise<Pick<Printer, 'note'>> | undefined;
   const printer = {

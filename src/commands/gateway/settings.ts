@@ -1,14 +1,14 @@
 import type { Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { UsageError } from '../../core/errors.js';
+import { parseDuration } from '../../gateway/naming.js';
 import type { GatewayCommandOptions } from './index.js';
 
 export const DEFAULT_IDLE = '10m';
 export const DEFAULT_TIMEOUT = '60s';
 
 /** The options' values, checked (usage errors, exit 2). */
-export async function gatewayTimings(options: GatewayCommandOptions): Promise<{ idleMs: number; timeoutMs: number }> {
-  const { parseDuration } = await import('../../gateway/naming.js');
+export function gatewayTimings(options: GatewayCommandOptions): { idleMs: number; timeoutMs: number } {
   const idleMs = parseDuration(options.idle ?? DEFAULT_IDLE);
   if (idleMs === undefined) throw new UsageError('--idle must be a duration like 30s, 10m or 1h', 'e.g. --idle 10m', 'invalid_option');
   const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
