@@ -23,6 +23,8 @@ export interface KeychainStore {
   delete(account: string): Promise<boolean>;
   /** Every account stored under the service, with its value (the platform API returns both). */
   entries(): Promise<Array<{ account: string; value: string }>>;
+  /** Every account stored under the service, without reading any value (where the store can tell them apart). */
+  accounts?(): Promise<string[]>;
   /** Cached reads shared by everything in the process that uses this store (reader.ts), if it offers them. */
   readonly reader?: KeychainReader;
 }
@@ -45,7 +47,15 @@ type KeyringModule = typeof import('@napi-rs/keyring');
  * change either. Under load those replies come late, so a call that timed out is asked again with
  * backoff (retry.ts); every failure is reported as what it is (keychain-errors.ts), never with a value.
  */
-export function createOsKeychain(service: string, options: { patienceMs?: number } = {}): KeychainStore {
+type ListingModule = typeof import('./dbus/listing.js');
+
+/** The direct Secret Service listing where the library would use the Secret Service too (Linux); undefined elsewhere or when it cannot answer. */
+async function directListing<T>(list: (listing: ListingModule) => Promise<T | undefined>): Promise<T | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  return list(await import('./dbus/listing.js'));
+}
+
+export function createOsKeychain(service: string, options: { patienceMs?: number } = {}): KeychainStore & Required<Pick<KeychainStore, 'accounts'>> {
   let module: KeyringModule | undefined;
   // require, not import(): the library is CommonJS, and loading it through the ESM loader costs
   // tens of milliseconds of CPU more on every keychain command (tab completion included).
@@ -67,10 +77,13 @@ export function createOsKeychain(service: string, options: { patienceMs?: number
     }
   }
   const entry = (keyring: KeyringModule, account: string) => new keyring.AsyncEntry(service, account, entryOptions);
+  const patience = () => options.patienceMs ?? KEYCHAIN_PATIENCE_MS;
+  // Silence: as long as the library waits for one reply. In all: never longer than the caller's patience.
+  const direct = { idleMs: Math.min(2_000, patience()), timeoutMs: patience() };
 
   // Shared by every reader of this store in the process; writes make it ask again.
   let reader: KeychainReader | undefined;
-  const store: KeychainStore = {
+  const store: ReturnType<typeof createOsKeychain> = {
     service,
     get: async (account) => (await attempt(async (keyring) => (await entry(keyring, account).getPassword()) ?? undefined)).value,
     // Setting replaces: asking again after a timeout writes the same value twice at worst.
@@ -84,8 +97,22 @@ export function createOsKeychain(service: string, options: { patienceMs?: number
       // An attempt that timed out has most likely deleted it already: "nothing to delete" then means "gone".
       return result.value || result.hadTransient;
     },
-    entries: async () =>
-      (await attempt(async ({ findCredentialsAsync }) => (await findCredentialsAsync(service)).map(({ account, password }) => ({ account, value: password })))).value,
+    // Listings ask the Secret Service directly first (dbus/listing.ts: batched, no value decrypted
+    // for names); anything it does not handle is the library's, with the time left.
+    entries: async () => {
+      const started = Date.now();
+      const listed = await directListing((listing) => listing.listEntries(service, direct));
+      if (listed) return listed;
+      const remaining = Math.max(patience() - (Date.now() - started), 0);
+      return (await attempt(async ({ findCredentialsAsync }) => (await findCredentialsAsync(service)).map(({ account, password }) => ({ account, value: password })), remaining)).value;
+    },
+    accounts: async () => {
+      const started = Date.now();
+      const listed = await directListing((listing) => listing.listAccounts(service, direct));
+      if (listed) return listed;
+      const remaining = Math.max(patience() - (Date.now() - started), 0);
+      return (await attempt(async ({ findCredentialsAsync }) => (await findCredentialsAsync(service)).map(({ account }) => account), remaining)).value;
+    },
     get reader() {
       return (reader ??= new KeychainReader(store));
     },

@@ -1,0 +1,263 @@
+import { connect, type Socket } from 'node:net';
+import { Reader, Writer, type Variant } from './wire.js';
+
+/**
+ * A minimal client of the D-Bus session bus: connects over its unix socket, authenticates as this
+ * user (SASL EXTERNAL), and makes method calls. Calls made together are written together and their
+ * replies matched by serial, so a thousand calls cost one write and no waiting in between.
+ * Anything unexpected (no usable address, refused authentication, a malformed message, silence for
+ * longer than `idleMs`) fails every pending call; the caller then takes its slower, well-known path.
+ */
+
+export interface MethodCall {
+  destination: string;
+  path: string;
+  interface: string;
+  member: string;
+  signature?: string;
+  body?: readonly unknown[];
+}
+
+/** An error reply: `name` is the D-Bus error name (org.freedesktop.Secret.Error.IsLocked, …). */
+export class BusError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const METHOD_CALL = 1;
+const METHOD_RETURN = 2;
+const ERROR = 3;
+const NO_REPLY_EXPECTED = 0x1;
+/** Header field codes. */
+const FIELD = { path: 1, interface: 2, member: 3, errorName: 4, replySerial: 5, destination: 6, signature: 8 } as const;
+/**
+ * Calls awaiting a reply at once. A bus limits them per connection (dbus-daemon: 128 unless its
+ * configuration says otherwise); the rest wait, sent in batches as replies come in.
+ */
+const IN_FLIGHT = 100;
+const REFILL_BELOW = IN_FLIGHT / 2;
+/** Far beyond any reply here; a length past it means the stream is not what we think it is. */
+const MAX_MESSAGE = 64 * 1024 * 1024;
+
+/** The socket of the first unix transport in a D-Bus address (`unix:path=…` or `unix:abstract=…`), if any. */
+export function unixSocketPath(address: string): string | undefined {
+  for (const transport of address.split(';')) {
+    const colon = transport.indexOf(':');
+    if (transport.slice(0, colon) !== 'unix') continue;
+    const params = new Map<string, string>();
+    for (const pair of transport.slice(colon + 1).split(',')) {
+      const equals = pair.indexOf('=');
+      if (equals > 0) params.set(pair.slice(0, equals), decodeURIComponent(pair.slice(equals + 1)));
+    }
+    if (params.get('path')) return params.get('path');
+    if (params.get('abstract')) return `\0${params.get('abstract')}`;
+  }
+  return undefined;
+}
+
+export function encodeCall(call: MethodCall, serial: number, flags = 0): Buffer {
+  const body = new Writer();
+  if (call.signature) body.writeAll(call.signature, call.body ?? []);
+  const fields: Array<[number, Variant]> = [
+    [FIELD.path, ['o', call.path]],
+    [FIELD.interface, ['s', call.interface]],
+    [FIELD.member, ['s', call.member]],
+    [FIELD.destination, ['s', call.destination]],
+  ];
+  if (call.signature) fields.push([FIELD.signature, ['g', call.signature]]);
+  const bodyBytes = body.bytes();
+  const header = new Writer().writeAll('yyyyuua(yv)', ['l'.charCodeAt(0), METHOD_CALL, flags, 1, bodyBytes.length, serial, fields]);
+  header.align(8);
+  return Buffer.concat([header.bytes(), bodyBytes]);
+}
+
+interface Incoming {
+  type: number;
+  replySerial?: number;
+  errorName?: string;
+  body: unknown[];
+}
+
+/** The length of the first message in `data`, once its fixed header is there. */
+function messageLength(data: Buffer): number | undefined {
+  if (data.length < 16) return undefined;
+  if (data[0] !== 'l'.charCodeAt(0)) throw new Error('D-Bus message not little-endian');
+  const fieldsLength = data.readUInt32LE(12);
+  const total = 16 + fieldsLength + ((8 - ((16 + fieldsLength) % 8)) % 8) + data.readUInt32LE(4);
+  if (total > MAX_MESSAGE) throw new Error('D-Bus message too large');
+  return total;
+}
+
+export function decodeMessage(message: Buffer): Incoming {
+  const reader = new Reader(message);
+  const [, type, , , bodyLength, , fields] = reader.readAll('yyyyuua(yv)') as [number, number, number, number, number, number, Array<[number, Variant]>];
+  const field = (code: number) => fields.find(([key]) => key === code)?.[1][1];
+  const start = message.length - bodyLength;
+  const signature = (field(FIELD.signature) as string | undefined) ?? '';
+  const body = signature ? new Reader(message.subarray(start)).readAll(signature) : [];
+  return { type, replySerial: field(FIELD.replySerial) as number | undefined, errorName: field(FIELD.errorName) as string | undefined, body };
+}
+
+interface Waiting {
+  resolve: (body: unknown[]) => void;
+  reject: (error: Error) => void;
+}
+
+export class SessionBus {
+  private serial = 0;
+  private readonly pending = new Map<number, Waiting>();
+  private waiting: Array<Waiting & { call: MethodCall }> = [];
+  private outgoing: Buffer[] = [];
+  private received: Buffer = Buffer.alloc(0);
+  private idle: NodeJS.Timeout | undefined;
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly idleMs: number,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (error) => this.fail(error));
+    socket.on('close', () => this.fail(new Error('the D-Bus connection closed')));
+  }
+
+  /** Connects to the session bus named by `address` and says Hello; rejects if that cannot be done. */
+  static async open(address: string | undefined, idleMs: number): Promise<SessionBus> {
+    const path = address && unixSocketPath(address);
+    if (!path) throw new Error('no unix D-Bus session address');
+    const socket = await authenticated(path, idleMs);
+    const bus = new SessionBus(socket, idleMs);
+    await bus.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' });
+    return bus;
+  }
+
+  /** Sends the call (with the others made in the same tick, in one write) and resolves with the reply's body. */
+  call(call: MethodCall): Promise<unknown[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ call, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.pending.size > REFILL_BELOW) return;
+    let sent = 0;
+    while (this.pending.size < IN_FLIGHT && sent < this.waiting.length) {
+      const { call, resolve, reject } = this.waiting[sent++]!;
+      const serial = ++this.serial;
+      this.pending.set(serial, { resolve, reject });
+      this.send(encodeCall(call, serial));
+    }
+    if (sent) this.waiting = this.waiting.slice(sent);
+  }
+
+  /** A call whose answer does not matter (closing a session): no reply is asked for. */
+  notify(call: MethodCall): void {
+    if (!this.failure) this.send(encodeCall(call, ++this.serial, NO_REPLY_EXPECTED));
+  }
+
+  /** Ends the connection after writing what is queued (a notify); calls still waiting fail. */
+  close(): void {
+    if (this.socket.writableEnded || this.socket.destroyed) return;
+    const last = this.outgoing.length && !this.failure ? Buffer.concat(this.outgoing) : undefined;
+    this.outgoing = [];
+    this.settle(new Error('the D-Bus connection was closed'));
+    if (last) this.socket.end(last);
+    else this.socket.end();
+    // The bus answers our end with its own; nothing here waits for that.
+    this.socket.unref();
+  }
+
+  private send(message: Buffer): void {
+    if (this.outgoing.push(message) === 1) queueMicrotask(() => this.flush());
+    this.watch();
+  }
+
+  private flush(): void {
+    if (!this.outgoing.length || this.failure) return;
+    this.socket.write(Buffer.concat(this.outgoing));
+    this.outgoing = [];
+  }
+
+  /** While replies are due, silence for longer than idleMs fails the connection. */
+  private watch(): void {
+    clearTimeout(this.idle);
+    this.idle = this.pending.size ? setTimeout(() => this.fail(new Error('the D-Bus peer did not answer in time')), this.idleMs) : undefined;
+  }
+
+  private receive(chunk: Buffer): void {
+    this.received = this.received.length ? Buffer.concat([this.received, chunk]) : chunk;
+    try {
+      for (let length = messageLength(this.received); length !== undefined && this.received.length >= length; length = messageLength(this.received)) {
+        const message = decodeMessage(this.received.subarray(0, length));
+        this.received = this.received.subarray(length);
+        this.dispatch(message);
+      }
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
+    this.watch();
+  }
+
+  private dispatch(message: Incoming): void {
+    // Signals (NameAcquired, …) and calls addressed to us are not ours to answer.
+    if ((message.type !== METHOD_RETURN && message.type !== ERROR) || message.replySerial === undefined) return;
+    const waiting = this.pending.get(message.replySerial);
+    if (!waiting) return;
+    this.pending.delete(message.replySerial);
+    this.pump();
+    if (message.type === METHOD_RETURN) waiting.resolve(message.body);
+    else waiting.reject(new BusError(message.errorName ?? 'org.freedesktop.DBus.Error.Failed', typeof message.body[0] === 'string' ? message.body[0] : (message.errorName ?? 'D-Bus error')));
+  }
+
+  private settle(error: Error): void {
+    this.failure ??= error;
+    clearTimeout(this.idle);
+    for (const { reject } of [...this.pending.values(), ...this.waiting]) reject(this.failure);
+    this.pending.clear();
+    this.waiting = [];
+  }
+
+  private fail(error: Error): void {
+    this.settle(error);
+    this.socket.destroy();
+  }
+}
+
+/** Connects and runs the SASL EXTERNAL exchange (the uid, hex-encoded as text); resolves once the bus said OK and BEGIN is sent. */
+function authenticated(path: string, timeoutMs: number): Promise<Socket> {
+  const uid = process.getuid?.();
+  if (uid === undefined) return Promise.reject(new Error('no user id to authenticate with'));
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    let answer = '';
+    const timer = setTimeout(() => done(new Error('the D-Bus session bus did not answer in time')), timeoutMs);
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      socket.removeListener('data', onData);
+      socket.removeListener('error', done);
+      socket.removeListener('close', onClose);
+      if (!error) return resolve(socket);
+      socket.destroy();
+      reject(error);
+    };
+    const onClose = () => done(new Error('the D-Bus session bus closed the connection'));
+    const onData = (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+      if (!answer.includes('\r\n')) return;
+      if (!answer.startsWith('OK ')) return done(new Error(`the D-Bus session bus refused authentication: ${answer.trim().slice(0, 80)}`));
+      socket.write('BEGIN\r\n');
+      done();
+    };
+    socket.on('data', onData);
+    socket.on('error', done);
+    socket.on('close', onClose);
+    socket.write(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\n`);
+  });
+}
