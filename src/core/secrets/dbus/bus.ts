@@ -28,6 +28,7 @@ export class BusError extends Error {
   }
 }
 
+const LITTLE_ENDIAN = 'l'.charCodeAt(0);
 const METHOD_CALL = 1;
 const METHOD_RETURN = 2;
 const ERROR = 3;
@@ -59,9 +60,8 @@ export function unixSocketPath(address: string): string | undefined {
   return undefined;
 }
 
-export function encodeCall(call: MethodCall, serial: number, flags = 0): Buffer {
-  const body = new Writer();
-  if (call.signature) body.writeAll(call.signature, call.body ?? []);
+/** Appends a method call message to `writer`. */
+export function encodeCall(writer: Writer, call: MethodCall, serial: number, flags = 0): void {
   const fields: Array<[number, Variant]> = [
     [FIELD.path, ['o', call.path]],
     [FIELD.interface, ['s', call.interface]],
@@ -69,10 +69,14 @@ export function encodeCall(call: MethodCall, serial: number, flags = 0): Buffer 
     [FIELD.destination, ['s', call.destination]],
   ];
   if (call.signature) fields.push([FIELD.signature, ['g', call.signature]]);
-  const bodyBytes = body.bytes();
-  const header = new Writer().writeAll('yyyyuua(yv)', ['l'.charCodeAt(0), METHOD_CALL, flags, 1, bodyBytes.length, serial, fields]);
-  header.align(8);
-  return Buffer.concat([header.bytes(), bodyBytes]);
+  writer.startMessage();
+  const start = writer.length;
+  // The body's length is not known yet: 0 for now, filled in below.
+  writer.writeAll('yyyyuua(yv)', [LITTLE_ENDIAN, METHOD_CALL, flags, 1, 0, serial, fields]);
+  writer.align(8);
+  const body = writer.length;
+  if (call.signature) writer.writeAll(call.signature, call.body ?? []);
+  writer.patchUint32(start + 4, writer.length - body);
 }
 
 interface Incoming {
@@ -82,23 +86,24 @@ interface Incoming {
   body: unknown[];
 }
 
-/** The length of the first message in `data`, once its fixed header is there. */
-function messageLength(data: Buffer): number | undefined {
-  if (data.length < 16) return undefined;
-  if (data[0] !== 'l'.charCodeAt(0)) throw new Error('D-Bus message not little-endian');
-  const fieldsLength = data.readUInt32LE(12);
-  const total = 16 + fieldsLength + ((8 - ((16 + fieldsLength) % 8)) % 8) + data.readUInt32LE(4);
+/** The length of the message that starts at `start`, once its fixed header is there. */
+function messageLength(data: Buffer, start: number): number | undefined {
+  if (data.length - start < 16) return undefined;
+  if (data[start] !== LITTLE_ENDIAN) throw new Error('D-Bus message not little-endian');
+  const fieldsLength = data.readUInt32LE(start + 12);
+  const total = 16 + fieldsLength + ((8 - ((16 + fieldsLength) % 8)) % 8) + data.readUInt32LE(start + 4);
   if (total > MAX_MESSAGE) throw new Error('D-Bus message too large');
   return total;
 }
 
-export function decodeMessage(message: Buffer): Incoming {
-  const reader = new Reader(message);
-  const [, type, , , bodyLength, , fields] = reader.readAll('yyyyuua(yv)') as [number, number, number, number, number, number, Array<[number, Variant]>];
+/** The message of `length` bytes at `start` in `data`. */
+export function decodeMessage(data: Buffer, start = 0, length = data.length - start): Incoming {
+  const reader = new Reader(data, start, start + length);
+  const [, type, , , , , fields] = reader.readAll('yyyyuua(yv)') as [number, number, number, number, number, number, Array<[number, Variant]>];
   const field = (code: number) => fields.find(([key]) => key === code)?.[1][1];
-  const start = message.length - bodyLength;
   const signature = (field(FIELD.signature) as string | undefined) ?? '';
-  const body = signature ? new Reader(message.subarray(start)).readAll(signature) : [];
+  reader.offset += (8 - ((reader.offset - start) % 8)) % 8;
+  const body = signature ? reader.readAll(signature) : [];
   return { type, replySerial: field(FIELD.replySerial) as number | undefined, errorName: field(FIELD.errorName) as string | undefined, body };
 }
 
@@ -111,7 +116,8 @@ export class SessionBus {
   private serial = 0;
   private readonly pending = new Map<number, Waiting>();
   private waiting: Array<Waiting & { call: MethodCall }> = [];
-  private outgoing: Buffer[] = [];
+  /** Messages not yet written: the calls made in this tick, written together. */
+  private outgoing: Writer | undefined;
   private received: Buffer = Buffer.alloc(0);
   private idle: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
@@ -151,21 +157,21 @@ export class SessionBus {
       const { call, resolve, reject } = this.waiting[sent++]!;
       const serial = ++this.serial;
       this.pending.set(serial, { resolve, reject });
-      this.send(encodeCall(call, serial));
+      this.send((writer) => encodeCall(writer, call, serial));
     }
     if (sent) this.waiting = this.waiting.slice(sent);
   }
 
   /** A call whose answer does not matter (closing a session): no reply is asked for. */
   notify(call: MethodCall): void {
-    if (!this.failure) this.send(encodeCall(call, ++this.serial, NO_REPLY_EXPECTED));
+    if (!this.failure) this.send((writer) => encodeCall(writer, call, ++this.serial, NO_REPLY_EXPECTED));
   }
 
   /** Ends the connection after writing what is queued (a notify); calls still waiting fail. */
   close(): void {
     if (this.socket.writableEnded || this.socket.destroyed) return;
-    const last = this.outgoing.length && !this.failure ? Buffer.concat(this.outgoing) : undefined;
-    this.outgoing = [];
+    const last = this.failure ? undefined : this.outgoing?.bytes();
+    this.outgoing = undefined;
     this.settle(new Error('the D-Bus connection was closed'));
     if (last) this.socket.end(last);
     else this.socket.end();
@@ -173,15 +179,19 @@ export class SessionBus {
     this.socket.unref();
   }
 
-  private send(message: Buffer): void {
-    if (this.outgoing.push(message) === 1) queueMicrotask(() => this.flush());
+  private send(encode: (writer: Writer) => void): void {
+    if (!this.outgoing) {
+      this.outgoing = new Writer();
+      queueMicrotask(() => this.flush());
+    }
+    encode(this.outgoing);
     this.watch();
   }
 
   private flush(): void {
-    if (!this.outgoing.length || this.failure) return;
-    this.socket.write(Buffer.concat(this.outgoing));
-    this.outgoing = [];
+    const batch = this.outgoing;
+    this.outgoing = undefined;
+    if (batch && !this.failure) this.socket.write(batch.bytes());
   }
 
   /** While replies are due, silence for longer than idleMs fails the connection. */
@@ -191,13 +201,16 @@ export class SessionBus {
   }
 
   private receive(chunk: Buffer): void {
-    this.received = this.received.length ? Buffer.concat([this.received, chunk]) : chunk;
+    // Messages are read where they lie; only a message split across chunks is copied together.
+    const data = this.received.length ? Buffer.concat([this.received, chunk]) : chunk;
+    let start = 0;
     try {
-      for (let length = messageLength(this.received); length !== undefined && this.received.length >= length; length = messageLength(this.received)) {
-        const message = decodeMessage(this.received.subarray(0, length));
-        this.received = this.received.subarray(length);
+      for (let length = messageLength(data, start); length !== undefined && data.length - start >= length; length = messageLength(data, start)) {
+        const message = decodeMessage(data, start, length);
+        start += length;
         this.dispatch(message);
       }
+      this.received = data.subarray(start);
     } catch (error) {
       this.fail(error as Error);
       return;

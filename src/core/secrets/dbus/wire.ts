@@ -3,8 +3,7 @@
  * y u i b s o g, arrays, structs, dict entries and variants. Values in JavaScript:
  * y/u/i → number, b → boolean, s/o/g → string, ay → Buffer, a{…} → Array<[key, value]>,
  * any other array → Array, (…) → Array of its fields, v → [signature, value].
- * Offsets are counted from the start of the buffer, which must be where the message (or the body,
- * itself 8-aligned) starts: D-Bus aligns every value to its own size from there.
+ * D-Bus aligns every value to its own size, counted from the start of its message.
  */
 
 const ALIGNMENT: Readonly<Record<string, number>> = { y: 1, b: 4, i: 4, u: 4, s: 4, o: 4, g: 1, a: 4, '(': 8, '{': 8, v: 1 };
@@ -36,22 +35,36 @@ function typeEnd(signature: string, start: number, depth = 0): number {
   return start + 1;
 }
 
-/** The complete types of a signature, in order: "a{ss}ao" → ["a{ss}", "ao"]. */
+const parsed = new Map<string, string[]>();
+
+/** The complete types of a signature, in order: "a{ss}ao" → ["a{ss}", "ao"] (parsed once per signature). */
 export function typesOf(signature: string): string[] {
-  const types: string[] = [];
+  let types = parsed.get(signature);
+  if (types) return types;
+  types = [];
   for (let start = 0; start < signature.length; ) {
     const end = typeEnd(signature, start);
     types.push(signature.slice(start, end));
     start = end;
   }
+  parsed.set(signature, types);
   return types;
 }
 
 const fieldsOf = (container: string) => typesOf(container.slice(1, -1));
 
+/**
+ * Writes messages one after the other into one growing buffer (a batch is one socket write).
+ * Alignment counts from the start of the current message (`startMessage`).
+ */
 export class Writer {
-  private buffer: Buffer = Buffer.alloc(256);
-  private length = 0;
+  private buffer: Buffer = Buffer.alloc(1024);
+  private base = 0;
+  length = 0;
+
+  startMessage(): void {
+    this.base = this.length;
+  }
 
   private room(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
@@ -61,7 +74,7 @@ export class Writer {
   }
 
   align(to: number): void {
-    const padding = (to - (this.length % to)) % to;
+    const padding = (to - ((this.length - this.base) % to)) % to;
     this.room(padding);
     this.buffer.fill(0, this.length, this.length + padding);
     this.length += padding;
@@ -74,10 +87,22 @@ export class Writer {
     this.length += 4;
   }
 
-  private raw(bytes: Buffer): void {
-    this.room(bytes.length);
-    bytes.copy(this.buffer, this.length);
-    this.length += bytes.length;
+  /** Replaces the uint32 written at `offset` (a length known only afterwards). */
+  patchUint32(offset: number, value: number): void {
+    this.buffer.writeUInt32LE(value, offset);
+  }
+
+  /** UTF-8 text and its terminating NUL, after a length of `lengthBytes` (4 for s and o, 1 for g). */
+  private text(value: string, lengthBytes: 1 | 4): void {
+    if (lengthBytes === 4) this.uint32(0);
+    else this.write('y', 0);
+    const lengthAt = this.length - lengthBytes;
+    this.room(value.length * 3 + 1);
+    const written = this.buffer.write(value, this.length, 'utf8');
+    if (lengthBytes === 4) this.buffer.writeUInt32LE(written, lengthAt);
+    else this.buffer[lengthAt] = written;
+    this.length += written;
+    this.buffer[this.length++] = 0;
   }
 
   /** Writes the values of a signature (several complete types) in order. */
@@ -105,20 +130,12 @@ export class Writer {
         this.length += 4;
         break;
       case 's':
-      case 'o': {
-        const text = Buffer.from(value as string, 'utf8');
-        this.uint32(text.length);
-        this.raw(text);
-        this.write('y', 0);
+      case 'o':
+        this.text(value as string, 4);
         break;
-      }
-      case 'g': {
-        const text = Buffer.from(value as string, 'utf8');
-        this.write('y', text.length);
-        this.raw(text);
-        this.write('y', 0);
+      case 'g':
+        this.text(value as string, 1);
         break;
-      }
       case 'v': {
         const [signature, inner] = value as Variant;
         this.write('g', signature);
@@ -139,8 +156,12 @@ export class Writer {
         // The padding before the first element is not counted in the array's length.
         this.align(ALIGNMENT[element[0]!]!);
         const start = this.length;
-        if (element === 'y') this.raw(value as Buffer);
-        else for (const item of value as unknown[]) this.write(element, item);
+        if (element === 'y') {
+          const bytes = value as Buffer;
+          this.room(bytes.length);
+          bytes.copy(this.buffer, this.length);
+          this.length += bytes.length;
+        } else for (const item of value as unknown[]) this.write(element, item);
         this.buffer.writeUInt32LE(this.length - start, lengthAt);
         break;
       }
@@ -155,18 +176,29 @@ export class Writer {
   }
 }
 
+/** Reads one message's values out of `buffer`, between `base` (where the message starts: alignment counts from there) and `end`. */
 export class Reader {
+  offset: number;
+
   constructor(
     private readonly buffer: Buffer,
-    public offset = 0,
-  ) {}
+    private readonly base = 0,
+    private readonly end = buffer.length,
+  ) {
+    this.offset = base;
+  }
 
   private align(to: number): void {
-    this.offset += (to - (this.offset % to)) % to;
+    this.offset += (to - ((this.offset - this.base) % to)) % to;
+  }
+
+  private need(bytes: number): void {
+    if (this.offset + bytes > this.end) throw new RangeError('D-Bus value runs past the message');
   }
 
   private uint32(): number {
     this.align(4);
+    this.need(4);
     const value = this.buffer.readUInt32LE(this.offset);
     this.offset += 4;
     return value;
@@ -174,7 +206,7 @@ export class Reader {
 
   private text(length: number): string {
     const end = this.offset + length;
-    if (end >= this.buffer.length) throw new RangeError('D-Bus string runs past the message');
+    if (end >= this.end) throw new RangeError('D-Bus string runs past the message');
     const text = this.buffer.toString('utf8', this.offset, end);
     this.offset = end + 1;
     return text;
@@ -189,6 +221,7 @@ export class Reader {
     if (depth > MAX_DEPTH) throw new Error('D-Bus value nested too deeply');
     switch (type[0]) {
       case 'y':
+        this.need(1);
         return this.buffer.readUInt8(this.offset++);
       case 'b':
         return this.uint32() !== 0;
@@ -196,6 +229,7 @@ export class Reader {
         return this.uint32();
       case 'i': {
         this.align(4);
+        this.need(4);
         const value = this.buffer.readInt32LE(this.offset);
         this.offset += 4;
         return value;
@@ -204,7 +238,7 @@ export class Reader {
       case 'o':
         return this.text(this.uint32());
       case 'g':
-        return this.text(this.buffer.readUInt8(this.offset++));
+        return this.text(this.read('y') as number);
       case 'v': {
         const signature = this.read('g') as string;
         if (typesOf(signature).length !== 1) throw new Error(`invalid D-Bus variant signature ${signature}`);
@@ -219,7 +253,7 @@ export class Reader {
         const element = type.slice(1);
         this.align(ALIGNMENT[element[0]!]!);
         const end = this.offset + length;
-        if (end > this.buffer.length) throw new RangeError('D-Bus array runs past the message');
+        if (end > this.end) throw new RangeError('D-Bus array runs past the message');
         if (element === 'y') {
           const bytes = Buffer.from(this.buffer.subarray(this.offset, end));
           this.offset = end;
