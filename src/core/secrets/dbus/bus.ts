@@ -96,15 +96,23 @@ function messageLength(data: Buffer, start: number): number | undefined {
   return total;
 }
 
-/** The message of `length` bytes at `start` in `data`. */
+/** The message of `length` bytes at `start` in `data`: its header fields read one by one, keeping the three used here. */
 export function decodeMessage(data: Buffer, start = 0, length = data.length - start): Incoming {
   const reader = new Reader(data, start, start + length);
-  const [, type, , , , , fields] = reader.readAll('yyyyuua(yv)') as [number, number, number, number, number, number, Array<[number, Variant]>];
-  const field = (code: number) => fields.find(([key]) => key === code)?.[1][1];
-  const signature = (field(FIELD.signature) as string | undefined) ?? '';
-  reader.offset += (8 - ((reader.offset - start) % 8)) % 8;
-  const body = signature ? reader.readAll(signature) : [];
-  return { type, replySerial: field(FIELD.replySerial) as number | undefined, errorName: field(FIELD.errorName) as string | undefined, body };
+  const message: Incoming = { type: data[start + 1]!, body: [] };
+  let signature = '';
+  const fieldsEnd = start + 16 + data.readUInt32LE(start + 12);
+  reader.offset = start + 16;
+  while (reader.offset < fieldsEnd) {
+    reader.align(8);
+    const [code, [type, value]] = reader.readAll('yv') as [number, Variant];
+    if (code === FIELD.replySerial && type === 'u') message.replySerial = value as number;
+    else if (code === FIELD.errorName && type === 's') message.errorName = value as string;
+    else if (code === FIELD.signature && type === 'g') signature = value as string;
+  }
+  reader.align(8);
+  if (signature) message.body = reader.readAll(signature);
+  return message;
 }
 
 interface Waiting {

@@ -4,54 +4,57 @@
  * y/u/i → number, b → boolean, s/o/g → string, ay → Buffer, a{…} → Array<[key, value]>,
  * any other array → Array, (…) → Array of its fields, v → [signature, value].
  * D-Bus aligns every value to its own size, counted from the start of its message.
+ * A signature is parsed once into a tree of types; reading and writing walk the tree.
  */
+
+export type Variant = [signature: string, value: unknown];
+
+interface Type {
+  code: string;
+  alignment: number;
+  /** Of an array. */
+  element?: Type;
+  /** Of a struct or dict entry. */
+  fields?: Type[];
+}
 
 const ALIGNMENT: Readonly<Record<string, number>> = { y: 1, b: 4, i: 4, u: 4, s: 4, o: 4, g: 1, a: 4, '(': 8, '{': 8, v: 1 };
 
 /** Nested arrays, structs and variants beyond this are refused (the spec allows 32 + 32 + 64; nothing here comes close). */
 const MAX_DEPTH = 32;
 
-export type Variant = [signature: string, value: unknown];
-
-/** Where the one complete type that starts at `start` ends. Throws on what is not a valid signature here. */
-function typeEnd(signature: string, start: number, depth = 0): number {
+/** The one complete type that starts at `at.index`, which is moved past it. Throws on what is not a valid signature here. */
+function parseType(signature: string, at: { index: number }, depth: number): Type {
   if (depth > MAX_DEPTH) throw new Error('D-Bus signature nested too deeply');
-  const code = signature[start];
-  if (code === 'a') return typeEnd(signature, start + 1, depth + 1);
+  const code = signature[at.index++];
+  if (code === undefined || !(code in ALIGNMENT)) throw new Error(`unsupported D-Bus signature ${signature}`);
+  const type: Type = { code, alignment: ALIGNMENT[code]! };
+  if (code === 'a') type.element = parseType(signature, at, depth + 1);
   if (code === '(' || code === '{') {
     const close = code === '(' ? ')' : '}';
-    let end = start + 1;
-    let fields = 0;
-    while (signature[end] !== close) {
-      if (end >= signature.length) throw new Error(`unterminated D-Bus signature ${signature}`);
-      end = typeEnd(signature, end, depth + 1);
-      fields += 1;
+    type.fields = [];
+    while (signature[at.index] !== close) {
+      if (at.index >= signature.length) throw new Error(`unterminated D-Bus signature ${signature}`);
+      type.fields.push(parseType(signature, at, depth + 1));
     }
+    at.index += 1;
     // An empty struct has no size: an array of them would never end.
-    if (fields === 0 || (code === '{' && fields !== 2)) throw new Error(`invalid D-Bus signature ${signature}`);
-    return end + 1;
+    if (type.fields.length === 0 || (code === '{' && type.fields.length !== 2)) throw new Error(`invalid D-Bus signature ${signature}`);
   }
-  if (code === undefined || !(code in ALIGNMENT)) throw new Error(`unsupported D-Bus type in signature ${signature}`);
-  return start + 1;
+  return type;
 }
 
-const parsed = new Map<string, string[]>();
+const parsed = new Map<string, Type[]>();
 
-/** The complete types of a signature, in order: "a{ss}ao" → ["a{ss}", "ao"] (parsed once per signature). */
-export function typesOf(signature: string): string[] {
+/** The complete types of a signature, in order ("a{ss}ao" → two), parsed once per signature. */
+function typesOf(signature: string): Type[] {
   let types = parsed.get(signature);
   if (types) return types;
   types = [];
-  for (let start = 0; start < signature.length; ) {
-    const end = typeEnd(signature, start);
-    types.push(signature.slice(start, end));
-    start = end;
-  }
+  for (const at = { index: 0 }; at.index < signature.length; ) types.push(parseType(signature, at, 0));
   parsed.set(signature, types);
   return types;
 }
-
-const fieldsOf = (container: string) => typesOf(container.slice(1, -1));
 
 /**
  * Writes messages one after the other into one growing buffer (a batch is one socket write).
@@ -76,8 +79,7 @@ export class Writer {
   align(to: number): void {
     const padding = (to - ((this.length - this.base) % to)) % to;
     this.room(padding);
-    this.buffer.fill(0, this.length, this.length + padding);
-    this.length += padding;
+    for (let end = this.length + padding; this.length < end; ) this.buffer[this.length++] = 0;
   }
 
   private uint32(value: number): void {
@@ -92,10 +94,10 @@ export class Writer {
     this.buffer.writeUInt32LE(value, offset);
   }
 
-  /** UTF-8 text and its terminating NUL, after a length of `lengthBytes` (4 for s and o, 1 for g). */
+  /** UTF-8 text and its terminating NUL, after its length: 4 bytes for s and o, 1 for g. */
   private text(value: string, lengthBytes: 1 | 4): void {
     if (lengthBytes === 4) this.uint32(0);
-    else this.write('y', 0);
+    else this.byte(0);
     const lengthAt = this.length - lengthBytes;
     this.room(value.length * 3 + 1);
     const written = this.buffer.write(value, this.length, 'utf8');
@@ -105,70 +107,64 @@ export class Writer {
     this.buffer[this.length++] = 0;
   }
 
+  private byte(value: number): void {
+    this.room(1);
+    this.buffer[this.length++] = value;
+  }
+
   /** Writes the values of a signature (several complete types) in order. */
   writeAll(signature: string, values: readonly unknown[]): this {
     typesOf(signature).forEach((type, index) => this.write(type, values[index]));
     return this;
   }
 
-  write(type: string, value: unknown): this {
-    switch (type[0]) {
+  private write(type: Type, value: unknown): void {
+    switch (type.code) {
       case 'y':
-        this.room(1);
-        this.buffer[this.length++] = value as number;
-        break;
+        return this.byte(value as number);
       case 'b':
-        this.uint32(value ? 1 : 0);
-        break;
+        return this.uint32(value ? 1 : 0);
       case 'u':
-        this.uint32(value as number);
-        break;
+        return this.uint32(value as number);
       case 'i':
         this.align(4);
         this.room(4);
         this.buffer.writeInt32LE(value as number, this.length);
         this.length += 4;
-        break;
+        return;
       case 's':
       case 'o':
-        this.text(value as string, 4);
-        break;
+        return this.text(value as string, 4);
       case 'g':
-        this.text(value as string, 1);
-        break;
+        return this.text(value as string, 1);
       case 'v': {
         const [signature, inner] = value as Variant;
-        this.write('g', signature);
-        this.write(signature, inner);
-        break;
+        const types = typesOf(signature);
+        if (types.length !== 1) throw new Error(`invalid D-Bus variant signature ${signature}`);
+        this.text(signature, 1);
+        return this.write(types[0]!, inner);
       }
       case '(':
-      case '{': {
+      case '{':
         this.align(8);
-        const fields = fieldsOf(type);
-        fields.forEach((field, index) => this.write(field, (value as unknown[])[index]));
-        break;
-      }
+        return type.fields!.forEach((field, index) => this.write(field, (value as unknown[])[index]));
       case 'a': {
         this.uint32(0);
         const lengthAt = this.length - 4;
-        const element = type.slice(1);
+        const element = type.element!;
         // The padding before the first element is not counted in the array's length.
-        this.align(ALIGNMENT[element[0]!]!);
+        this.align(element.alignment);
         const start = this.length;
-        if (element === 'y') {
+        if (element.code === 'y') {
           const bytes = value as Buffer;
           this.room(bytes.length);
           bytes.copy(this.buffer, this.length);
           this.length += bytes.length;
         } else for (const item of value as unknown[]) this.write(element, item);
         this.buffer.writeUInt32LE(this.length - start, lengthAt);
-        break;
+        return;
       }
-      default:
-        throw new Error(`cannot write D-Bus type ${type}`);
     }
-    return this;
   }
 
   bytes(): Buffer {
@@ -188,7 +184,7 @@ export class Reader {
     this.offset = base;
   }
 
-  private align(to: number): void {
+  align(to: number): void {
     this.offset += (to - ((this.offset - this.base) % to)) % to;
   }
 
@@ -214,15 +210,22 @@ export class Reader {
 
   /** Reads the values of a signature (several complete types) in order. */
   readAll(signature: string): unknown[] {
-    return typesOf(signature).map((type) => this.read(type));
+    return typesOf(signature).map((type) => this.read(type, 0));
   }
 
-  read(type: string, depth = 0): unknown {
+  /** Reads one value of a single complete type. */
+  readOne(signature: string): unknown {
+    const types = typesOf(signature);
+    if (types.length !== 1) throw new Error(`not a single D-Bus type: ${signature}`);
+    return this.read(types[0]!, 0);
+  }
+
+  private read(type: Type, depth: number): unknown {
     if (depth > MAX_DEPTH) throw new Error('D-Bus value nested too deeply');
-    switch (type[0]) {
+    switch (type.code) {
       case 'y':
         this.need(1);
-        return this.buffer.readUInt8(this.offset++);
+        return this.buffer[this.offset++];
       case 'b':
         return this.uint32() !== 0;
       case 'u':
@@ -238,23 +241,27 @@ export class Reader {
       case 'o':
         return this.text(this.uint32());
       case 'g':
-        return this.text(this.read('y') as number);
+        this.need(1);
+        return this.text(this.buffer[this.offset++]!);
       case 'v': {
-        const signature = this.read('g') as string;
-        if (typesOf(signature).length !== 1) throw new Error(`invalid D-Bus variant signature ${signature}`);
-        return [signature, this.read(signature, depth + 1)] satisfies Variant;
+        this.need(1);
+        const signature = this.text(this.buffer[this.offset++]!);
+        const types = typesOf(signature);
+        if (types.length !== 1) throw new Error(`invalid D-Bus variant signature ${signature}`);
+        return [signature, this.read(types[0]!, depth + 1)] satisfies Variant;
       }
       case '(':
       case '{':
         this.align(8);
-        return fieldsOf(type).map((field) => this.read(field, depth + 1));
-      case 'a': {
+        return type.fields!.map((field) => this.read(field, depth + 1));
+      default: {
+        // 'a': the only code left.
         const length = this.uint32();
-        const element = type.slice(1);
-        this.align(ALIGNMENT[element[0]!]!);
+        const element = type.element!;
+        this.align(element.alignment);
         const end = this.offset + length;
         if (end > this.end) throw new RangeError('D-Bus array runs past the message');
-        if (element === 'y') {
+        if (element.code === 'y') {
           const bytes = Buffer.from(this.buffer.subarray(this.offset, end));
           this.offset = end;
           return bytes;
@@ -264,8 +271,6 @@ export class Reader {
         if (this.offset !== end) throw new Error('D-Bus array length does not match its elements');
         return items;
       }
-      default:
-        throw new Error(`cannot read D-Bus type ${type}`);
     }
   }
 }
