@@ -128,6 +128,8 @@ export class SessionBus {
   private outgoing: Writer | undefined;
   private received: Buffer = Buffer.alloc(0);
   private idle: NodeJS.Timeout | undefined;
+  /** When the bus last sent something (or when waiting began). */
+  private heard = Date.now();
   private failure: Error | undefined;
 
   private constructor(
@@ -193,6 +195,8 @@ export class SessionBus {
       queueMicrotask(() => this.flush());
     }
     encode(this.outgoing);
+    // Waiting starts now if nothing was due before.
+    if (!this.idle) this.heard = Date.now();
     this.watch();
   }
 
@@ -202,13 +206,22 @@ export class SessionBus {
     if (batch && !this.failure) this.socket.write(batch.bytes());
   }
 
-  /** While replies are due, silence for longer than idleMs fails the connection. */
+  /** While replies are due, silence for longer than idleMs fails the connection (one timer, re-armed only when it fires). */
   private watch(): void {
-    clearTimeout(this.idle);
-    this.idle = this.pending.size ? setTimeout(() => this.fail(new Error('the D-Bus peer did not answer in time')), this.idleMs) : undefined;
+    if (this.idle || !this.pending.size) return;
+    this.idle = setTimeout(
+      () => {
+        this.idle = undefined;
+        if (!this.pending.size) return;
+        if (Date.now() - this.heard >= this.idleMs) this.fail(new Error('the D-Bus peer did not answer in time'));
+        else this.watch();
+      },
+      Math.max(this.heard + this.idleMs - Date.now(), 0),
+    );
   }
 
   private receive(chunk: Buffer): void {
+    this.heard = Date.now();
     // Messages are read where they lie; only a message split across chunks is copied together.
     const data = this.received.length ? Buffer.concat([this.received, chunk]) : chunk;
     let start = 0;
@@ -240,6 +253,7 @@ export class SessionBus {
   private settle(error: Error): void {
     this.failure ??= error;
     clearTimeout(this.idle);
+    this.idle = undefined;
     for (const { reject } of [...this.pending.values(), ...this.waiting]) reject(this.failure);
     this.pending.clear();
     this.waiting = [];
