@@ -1,5 +1,4 @@
 import { SessionBus, type MethodCall } from './bus.js';
-import { ALGORITHM, decrypt, newTransfer } from './transfer.js';
 import type { Variant } from './wire.js';
 
 /**
@@ -56,37 +55,32 @@ async function listing(service: string, withValues: boolean, options: ListingOpt
     const call = (path: string, iface: string, member: string, signature?: string, body?: unknown[]) =>
       bus!.call({ destination: DESTINATION, path, interface: iface, member, ...(signature ? { signature, body } : {}) } satisfies MethodCall);
 
-    const transfer = withValues ? newTransfer() : undefined;
-    const [[unlocked, locked], opened] = (await Promise.all([
-      call(SERVICE_PATH, SERVICE, 'SearchItems', 'a{ss}', [[['service', service]]]),
-      transfer ? call(SERVICE_PATH, SERVICE, 'OpenSession', 'sv', [ALGORITHM, ['ay', transfer.publicKey]]) : undefined,
-    ])) as [[string[], string[]], [Variant, string] | undefined];
+    // Cryptography only for values (names need none), loaded while the service searches.
+    const cryptography = withValues ? import('./transfer.js') : undefined;
+    const [unlocked, locked] = (await call(SERVICE_PATH, SERVICE, 'SearchItems', 'a{ss}', [[['service', service]]])) as [string[], string[]];
     // Reading a locked item needs it unlocked first, perhaps through a prompt: the library's part.
     if (locked.length > 0) return undefined;
+    if (unlocked.length === 0) return [];
 
-    const [attributes, secrets] = (await Promise.all([
-      Promise.all(unlocked.map((path) => call(path, 'org.freedesktop.DBus.Properties', 'Get', 'ss', ['org.freedesktop.Secret.Item', 'Attributes']))),
-      opened ? call(SERVICE_PATH, SERVICE, 'GetSecrets', 'aoo', [unlocked, opened[1]]) : undefined,
-    ])) as [Array<[Variant]>, [Array<[string, [string, Buffer, Buffer, string]]>] | undefined];
-    if (opened) bus.notify({ destination: DESTINATION, path: opened[1], interface: 'org.freedesktop.Secret.Session', member: 'Close' });
-
-    if (opened && opened[0][0] !== 'ay') return undefined;
-    const key = transfer && opened ? transfer.keyFor(opened[0][1] as Buffer) : undefined;
-    const byPath = new Map(secrets?.[0]);
+    // The encrypted session is asked for first, then every item's attributes, then (once the session is there) the secrets.
+    const secrets = cryptography ? readSecrets(call, unlocked, await cryptography) : undefined;
+    const attributes = Promise.all(unlocked.map((path) => call(path, 'org.freedesktop.DBus.Properties', 'Get', 'ss', ['org.freedesktop.Secret.Item', 'Attributes']))) as Promise<Array<[Variant]>>;
+    const [attributeReplies, values] = await Promise.all([attributes, secrets]);
+    if (values === null) return undefined;
     const found: Array<{ account: string; value?: string }> = [];
     for (const [index, path] of unlocked.entries()) {
-      const [signature, pairs] = attributes[index]![0];
+      const [signature, pairs] = attributeReplies[index]![0];
       if (signature !== 'a{ss}') return undefined;
       const account = new Map(pairs as Array<[string, string]>).get('username');
       if (account === undefined) continue;
-      if (!key) {
+      if (!values) {
         found.push({ account });
         continue;
       }
-      const secret = byPath.get(path);
+      const value = values.get(path);
       // Locked or deleted since the search: let the library tell.
-      if (!secret) return undefined;
-      found.push({ account, value: utf8.decode(decrypt(key, secret[1], secret[2])) });
+      if (value === undefined) return undefined;
+      found.push({ account, value });
     }
     return found;
   } catch {
@@ -95,4 +89,19 @@ async function listing(service: string, withValues: boolean, options: ListingOpt
     clearTimeout(timer);
     bus?.close();
   }
+}
+
+type Call = (path: string, iface: string, member: string, signature?: string, body?: unknown[]) => Promise<unknown[]>;
+
+/** The items' values, by path, through an encrypted session; null for a session of another kind than asked for. Throws on a value that is not UTF-8. */
+async function readSecrets(call: Call, items: string[], { ALGORITHM, decrypt, newTransfer }: typeof import('./transfer.js')): Promise<Map<string, string> | null> {
+  const transfer = newTransfer();
+  const [output, session] = (await call(SERVICE_PATH, SERVICE, 'OpenSession', 'sv', [ALGORITHM, ['ay', transfer.publicKey]])) as [Variant, string];
+  if (output[0] !== 'ay') return null;
+  const key = transfer.keyFor(output[1] as Buffer);
+  const [secrets] = (await call(SERVICE_PATH, SERVICE, 'GetSecrets', 'aoo', [items, session])) as [Array<[string, [string, Buffer, Buffer, string]]>];
+  call(session, 'org.freedesktop.Secret.Session', 'Close').catch(() => undefined);
+  const values = new Map<string, string>();
+  for (const [path, [, parameters, encrypted]] of secrets) values.set(path, utf8.decode(decrypt(key, parameters, encrypted)));
+  return values;
 }
