@@ -267,7 +267,8 @@ export class SessionBus {
 
 /** Connects and runs the SASL EXTERNAL exchange (the uid, hex-encoded as text); resolves once the bus said OK and BEGIN is sent. */
 function authenticated(path: string, timeoutMs: number): Promise<Socket> {
-  const uid = process.getuid?.();
+  // The effective uid, as libdbus sends it: the bus compares it with the socket's credentials.
+  const uid = process.geteuid?.();
   if (uid === undefined) return Promise.reject(new Error('no user id to authenticate with'));
   return new Promise((resolve, reject) => {
     const socket = connect(path);

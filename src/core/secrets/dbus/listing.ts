@@ -52,9 +52,7 @@ async function listing(service: string, withValues: boolean, options: ListingOpt
   try {
     bus = await SessionBus.open(options.address ?? process.env.DBUS_SESSION_BUS_ADDRESS, options.idleMs ?? 2_000);
     if (late) return undefined;
-    const call = (path: string, iface: string, member: string, signature?: string, body?: unknown[]) =>
-      bus!.call({ destination: DESTINATION, path, interface: iface, member, ...(signature ? { signature, body } : {}) } satisfies MethodCall);
-
+    const call = caller(bus);
     // Cryptography only for values (names need none), loaded while the service searches.
     const cryptography = withValues ? import('./transfer.js') : undefined;
     const [unlocked, locked] = (await call(SERVICE_PATH, SERVICE, 'SearchItems', 'a{ss}', [[['service', service]]])) as [string[], string[]];
@@ -63,7 +61,7 @@ async function listing(service: string, withValues: boolean, options: ListingOpt
     if (unlocked.length === 0) return [];
 
     // The encrypted session is asked for first, then every item's attributes, then (once the session is there) the secrets.
-    const secrets = cryptography ? readSecrets(call, unlocked, await cryptography) : undefined;
+    const secrets = cryptography ? readSecrets(bus, unlocked, await cryptography) : undefined;
     const attributes = Promise.all(unlocked.map((path) => call(path, 'org.freedesktop.DBus.Properties', 'Get', 'ss', ['org.freedesktop.Secret.Item', 'Attributes']))) as Promise<Array<[Variant]>>;
     const [attributeReplies, values] = await Promise.all([attributes, secrets]);
     if (values === null) return undefined;
@@ -91,16 +89,20 @@ async function listing(service: string, withValues: boolean, options: ListingOpt
   }
 }
 
-type Call = (path: string, iface: string, member: string, signature?: string, body?: unknown[]) => Promise<unknown[]>;
+const caller =
+  (bus: SessionBus) =>
+  (path: string, iface: string, member: string, signature?: string, body?: unknown[]): Promise<unknown[]> =>
+    bus.call({ destination: DESTINATION, path, interface: iface, member, ...(signature ? { signature, body } : {}) } satisfies MethodCall);
 
 /** The items' values, by path, through an encrypted session; null for a session of another kind than asked for. Throws on a value that is not UTF-8. */
-async function readSecrets(call: Call, items: string[], { ALGORITHM, decrypt, newTransfer }: typeof import('./transfer.js')): Promise<Map<string, string> | null> {
+async function readSecrets(bus: SessionBus, items: string[], { ALGORITHM, decrypt, newTransfer }: typeof import('./transfer.js')): Promise<Map<string, string> | null> {
+  const call = caller(bus);
   const transfer = newTransfer();
   const [output, session] = (await call(SERVICE_PATH, SERVICE, 'OpenSession', 'sv', [ALGORITHM, ['ay', transfer.publicKey]])) as [Variant, string];
   if (output[0] !== 'ay') return null;
   const key = transfer.keyFor(output[1] as Buffer);
   const [secrets] = (await call(SERVICE_PATH, SERVICE, 'GetSecrets', 'aoo', [items, session])) as [Array<[string, [string, Buffer, Buffer, string]]>];
-  call(session, 'org.freedesktop.Secret.Session', 'Close').catch(() => undefined);
+  bus.notify({ destination: DESTINATION, path: session, interface: 'org.freedesktop.Secret.Session', member: 'Close' });
   const values = new Map<string, string>();
   for (const [path, [, parameters, encrypted]] of secrets) values.set(path, utf8.decode(decrypt(key, parameters, encrypted)));
   return values;
