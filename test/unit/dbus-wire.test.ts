@@ -61,6 +61,20 @@ describe('D-Bus wire format', () => {
     expect(second + 16 + fields + ((8 - ((16 + fields) % 8)) % 8) + bytes.readUInt32LE(second + 4)).toBe(bytes.length);
   });
 
+  it('reads a reply: the fields it needs, past the ones it skips (sender, destination), then the body', () => {
+    const body = Buffer.from(new Writer().writeAll('v', [['a{ss}', [['username', 'neon.api_key']]]]).bytes());
+    const header = new Writer().writeAll('yyyyuua(yv)', [
+      'l'.charCodeAt(0), 2, 1, 1, body.length, 77,
+      [[6, ['s', ':1.42']], [5, ['u', 9]], [7, ['s', 'org.freedesktop.secrets.unusually.long.name']], [8, ['g', 'v']]],
+    ]);
+    header.align(8);
+    const reply = Buffer.concat([Buffer.from('junk'), header.bytes(), body]);
+    expect(decodeMessage(reply, 4)).toEqual({ type: 2, replySerial: 9, body: [['a{ss}', [['username', 'neon.api_key']]]] });
+    const error = new Writer().writeAll('yyyyuua(yv)', ['l'.charCodeAt(0), 3, 1, 1, 0, 78, [[4, ['s', 'org.freedesktop.Secret.Error.IsLocked']], [5, ['u', 10]]]]);
+    error.align(8);
+    expect(decodeMessage(Buffer.from(error.bytes()))).toEqual({ type: 3, replySerial: 10, errorName: 'org.freedesktop.Secret.Error.IsLocked', body: [] });
+  });
+
   it('finds the unix socket of a session bus address', () => {
     expect(unixSocketPath('unix:path=/run/user/1000/bus')).toBe('/run/user/1000/bus');
     expect(unixSocketPath('unix:path=/tmp/a%20b,guid=0123')).toBe('/tmp/a b');

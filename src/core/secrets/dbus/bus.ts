@@ -60,19 +60,36 @@ export function unixSocketPath(address: string): string | undefined {
   return undefined;
 }
 
-/** Appends a method call message to `writer`. */
+/** The header fields that a batch of calls to one method share, marshalled once (a listing makes a thousand such calls). */
+const sharedFields = new Map<string, Buffer>();
+
+function sharedFieldsOf(call: MethodCall): Buffer {
+  const key = [call.destination, call.interface, call.member, call.signature ?? ''].join('\n');
+  let bytes = sharedFields.get(key);
+  if (!bytes) {
+    const fields: Array<[number, Variant]> = [
+      [FIELD.interface, ['s', call.interface]],
+      [FIELD.member, ['s', call.member]],
+      [FIELD.destination, ['s', call.destination]],
+    ];
+    if (call.signature) fields.push([FIELD.signature, ['g', call.signature]]);
+    // Laid out from an 8-aligned offset, as they are in every message (right after the 16-byte fixed header).
+    bytes = Buffer.from(new Writer().writeAll('(yv)'.repeat(fields.length), fields).bytes());
+    sharedFields.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** Appends a method call message to `writer`: the fixed header, the header fields (the path last), the body. */
 export function encodeCall(writer: Writer, call: MethodCall, serial: number, flags = 0): void {
-  const fields: Array<[number, Variant]> = [
-    [FIELD.path, ['o', call.path]],
-    [FIELD.interface, ['s', call.interface]],
-    [FIELD.member, ['s', call.member]],
-    [FIELD.destination, ['s', call.destination]],
-  ];
-  if (call.signature) fields.push([FIELD.signature, ['g', call.signature]]);
   writer.startMessage();
   const start = writer.length;
-  // The body's length is not known yet: 0 for now, filled in below.
-  writer.writeAll('yyyyuua(yv)', [LITTLE_ENDIAN, METHOD_CALL, flags, 1, 0, serial, fields]);
+  // The lengths of the body and of the header fields are not known yet: 0 for now, filled in below.
+  writer.writeAll('yyyyuuu', [LITTLE_ENDIAN, METHOD_CALL, flags, 1, 0, serial, 0]);
+  const fields = writer.length;
+  writer.raw(sharedFieldsOf(call));
+  writer.writeAll('(yv)', [[FIELD.path, ['o', call.path]]]);
+  writer.patchUint32(start + 12, writer.length - fields);
   writer.align(8);
   const body = writer.length;
   if (call.signature) writer.writeAll(call.signature, call.body ?? []);
@@ -105,10 +122,13 @@ export function decodeMessage(data: Buffer, start = 0, length = data.length - st
   reader.offset = start + 16;
   while (reader.offset < fieldsEnd) {
     reader.align(8);
-    const [code, [type, value]] = reader.readAll('yv') as [number, Variant];
-    if (code === FIELD.replySerial && type === 'u') message.replySerial = value as number;
-    else if (code === FIELD.errorName && type === 's') message.errorName = value as string;
-    else if (code === FIELD.signature && type === 'g') signature = value as string;
+    const code = reader.readOne('y') as number;
+    const type = reader.readOne('g') as string;
+    if (code === FIELD.replySerial && type === 'u') message.replySerial = reader.readOne('u') as number;
+    else if (code === FIELD.errorName && type === 's') message.errorName = reader.readOne('s') as string;
+    else if (code === FIELD.signature && type === 'g') signature = reader.readOne('g') as string;
+    // The sender, the destination: not needed.
+    else reader.skip(type);
   }
   reader.align(8);
   if (signature) message.body = reader.readAll(signature);

@@ -89,6 +89,13 @@ export class Writer {
     this.length += 4;
   }
 
+  /** Bytes marshalled elsewhere, for the same alignment. */
+  raw(bytes: Buffer): void {
+    this.room(bytes.length);
+    bytes.copy(this.buffer, this.length);
+    this.length += bytes.length;
+  }
+
   /** Replaces the uint32 written at `offset` (a length known only afterwards). */
   patchUint32(offset: number, value: number): void {
     this.buffer.writeUInt32LE(value, offset);
@@ -155,12 +162,8 @@ export class Writer {
         // The padding before the first element is not counted in the array's length.
         this.align(element.alignment);
         const start = this.length;
-        if (element.code === 'y') {
-          const bytes = value as Buffer;
-          this.room(bytes.length);
-          bytes.copy(this.buffer, this.length);
-          this.length += bytes.length;
-        } else for (const item of value as unknown[]) this.write(element, item);
+        if (element.code === 'y') this.raw(value as Buffer);
+        else for (const item of value as unknown[]) this.write(element, item);
         this.buffer.writeUInt32LE(this.length - start, lengthAt);
         return;
       }
@@ -218,6 +221,16 @@ export class Reader {
     const types = typesOf(signature);
     if (types.length !== 1) throw new Error(`not a single D-Bus type: ${signature}`);
     return this.read(types[0]!, 0);
+  }
+
+  /** Moves past one value of a single complete type; strings are not decoded. */
+  skip(signature: string): void {
+    if (signature === 's' || signature === 'o' || signature === 'g') {
+      // The length is read first: it moves the offset past itself.
+      const length = signature === 'g' ? (this.readOne('y') as number) : this.uint32();
+      this.offset += length + 1;
+    } else this.readOne(signature);
+    if (this.offset > this.end) throw new RangeError('D-Bus value runs past the message');
   }
 
   private read(type: Type, depth: number): unknown {
