@@ -1,6 +1,7 @@
 import { createCipheriv, getDiffieHellman, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeCall, unixSocketPath } from '../../src/core/secrets/dbus/bus.js';
+import { decodeMessage, encodeCall } from '../../src/core/secrets/dbus/bus.js';
+import { unixSocketPath } from '../../src/core/secrets/dbus/connect.js';
 import { decrypt, newTransfer, PRIME } from '../../src/core/secrets/dbus/transfer.js';
 import { Reader, Writer } from '../../src/core/secrets/dbus/wire.js';
 
