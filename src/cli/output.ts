@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type TableClass from 'cli-table3';
 import { escapeControls, safeJson } from '../core/text.js';
 import type { OutputStream } from './io.js';
+import { plainTable } from './table.js';
 
 export interface Printer {
   readonly color: boolean;
@@ -90,19 +91,25 @@ export function createPrinter(stdout: OutputStream, stderr: OutputStream, color:
     raw: (text) => stdout.write(`${tty ? escapeControls(text, '\n\t') : text}\n`),
     table: (head, rows) => {
       if (rows.length === 0) return;
-      // cli-table3 (CommonJS, so loadable on the spot) only when a table is written.
-      const Table = require('cli-table3') as typeof TableClass;
-      // Borderless columns, like `gh` and `kubectl`: easy to read and to grep.
-      const table = new Table({
-        head: head.map((title) => style().bold(title.toUpperCase())),
-        chars: BORDERLESS,
-        style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
-      });
+      const titles = head.map((title) => style().bold(title.toUpperCase()));
       // A cell is one line: its newlines are escaped too.
-      table.push(...rows.map((row) => row.map((cell) => screen(cell, color, ''))));
-      stdout.write(`${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`);
+      const cells = rows.map((row) => row.map((cell) => screen(cell, color, '')));
+      // Plain cells are padded here, byte for byte as cli-table3 would (table.ts); the rest is cli-table3's.
+      const lines = plainTable(titles, cells, PADDING_RIGHT) ?? tableLines(titles, cells);
+      stdout.write(`${lines.map((line) => line.trimEnd()).join('\n')}\n`);
     },
   };
+}
+
+const PADDING_RIGHT = 2;
+
+/** Borderless columns, like `gh` and `kubectl`: easy to read and to grep. */
+export function tableLines(head: string[], rows: string[][]): string[] {
+  // cli-table3 (CommonJS, so loadable on the spot) only when a table is written.
+  const Table = require('cli-table3') as typeof TableClass;
+  const table = new Table({ head, chars: BORDERLESS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': PADDING_RIGHT } });
+  table.push(...rows);
+  return table.toString().split('\n');
 }
 
 const BORDERLESS = {

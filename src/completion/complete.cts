@@ -112,7 +112,7 @@ async function secretCandidates(runtime: Pick<Runtime, 'env'>): Promise<Candidat
     const { createOsKeychain, keychainService } = await import('../core/secrets/keychain.js');
     const { tryParseSecretName } = await import('../core/names.js');
     // A shell waits for this: a keychain that does not answer gets seconds, not the usual half minute.
-    for (const { account } of await createOsKeychain(keychainService(runtime.env), { patienceMs: 3_000 }).entries()) {
+    for (const account of await createOsKeychain(keychainService(runtime.env), { patienceMs: 3_000 }).accounts()) {
       if (tryParseSecretName(account)) byName.set(account, byName.get(account) ?? 'in the keychain');
     }
   } catch {

@@ -437,8 +437,10 @@ describe('the completion fast path', () => {
     expect(loadedPackages(await modulesLoadedBy(['--version']))).toEqual([]);
   });
 
-  it('loads the keychain, but not commander, only for secret-name completion', async () => {
-    expect(loadedPackages(await modulesLoadedBy(['__complete', 'secret', 'get', '']))).toEqual(['@napi-rs/keyring']);
+  it('asks the Secret Service directly for secret-name completion: neither commander nor the keychain library', async () => {
+    const urls = await modulesLoadedBy(['__complete', 'secret', 'get', '']);
+    expect(urls.some((url) => url.endsWith('/dist/core/secrets/dbus/listing.js'))).toBe(true);
+    expect(loadedPackages(urls)).toEqual([]);
   });
 
   it('loads nothing heavy, not even commander, for help', async () => {

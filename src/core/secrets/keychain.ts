@@ -23,6 +23,8 @@ export interface KeychainStore {
   delete(account: string): Promise<boolean>;
   /** Every account stored under the service, with its value (the platform API returns both). */
   entries(): Promise<Array<{ account: string; value: string }>>;
+  /** Every account stored under the service, without reading any value (where the store can tell them apart). */
+  accounts?(): Promise<string[]>;
   /** Cached reads shared by everything in the process that uses this store (reader.ts), if it offers them. */
   readonly reader?: KeychainReader;
 }
@@ -34,6 +36,15 @@ export function keychainService(env: Env): string {
 }
 
 type KeyringModule = typeof import('@napi-rs/keyring');
+type Credentials = Awaited<ReturnType<KeyringModule['findCredentialsAsync']>>;
+
+type ListingModule = typeof import('./dbus/listing.js');
+
+/** The direct Secret Service listing where the library would use the Secret Service too (Linux); undefined elsewhere or when it cannot answer. */
+async function directListing<T>(list: (listing: ListingModule) => Promise<T | undefined>): Promise<T | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  return list(await import('./dbus/listing.js'));
+}
 
 /**
  * The real keychain through @napi-rs/keyring, loaded on first use so that commands that never
@@ -45,7 +56,7 @@ type KeyringModule = typeof import('@napi-rs/keyring');
  * change either. Under load those replies come late, so a call that timed out is asked again with
  * backoff (retry.ts); every failure is reported as what it is (keychain-errors.ts), never with a value.
  */
-export function createOsKeychain(service: string, options: { patienceMs?: number } = {}): KeychainStore {
+export function createOsKeychain(service: string, options: { patienceMs?: number } = {}): KeychainStore & Required<Pick<KeychainStore, 'accounts'>> {
   let module: KeyringModule | undefined;
   // require, not import(): the library is CommonJS, and loading it through the ESM loader costs
   // tens of milliseconds of CPU more on every keychain command (tab completion included).
@@ -67,10 +78,20 @@ export function createOsKeychain(service: string, options: { patienceMs?: number
     }
   }
   const entry = (keyring: KeyringModule, account: string) => new keyring.AsyncEntry(service, account, entryOptions);
+  const patience = options.patienceMs ?? KEYCHAIN_PATIENCE_MS;
+  // Silence: as long as the library waits for one reply. In all: never longer than the caller's patience.
+  const directOptions = { idleMs: Math.min(2_000, patience), timeoutMs: patience };
+  async function listing<T>(direct: (module: ListingModule) => Promise<T | undefined>, fromLibrary: (found: Credentials) => T): Promise<T> {
+    const started = Date.now();
+    const listed = await directListing(direct);
+    if (listed) return listed;
+    const remaining = Math.max(patience - (Date.now() - started), 0);
+    return (await attempt(async ({ findCredentialsAsync }) => fromLibrary(await findCredentialsAsync(service)), remaining)).value;
+  }
 
   // Shared by every reader of this store in the process; writes make it ask again.
   let reader: KeychainReader | undefined;
-  const store: KeychainStore = {
+  const store: ReturnType<typeof createOsKeychain> = {
     service,
     get: async (account) => (await attempt(async (keyring) => (await entry(keyring, account).getPassword()) ?? undefined)).value,
     // Setting replaces: asking again after a timeout writes the same value twice at worst.
@@ -84,8 +105,18 @@ export function createOsKeychain(service: string, options: { patienceMs?: number
       // An attempt that timed out has most likely deleted it already: "nothing to delete" then means "gone".
       return result.value || result.hadTransient;
     },
-    entries: async () =>
-      (await attempt(async ({ findCredentialsAsync }) => (await findCredentialsAsync(service)).map(({ account, password }) => ({ account, value: password })))).value,
+    // Listings ask the Secret Service directly first (dbus/listing.ts: batched, no value decrypted
+    // for names); anything it does not handle is the library's, with the time left.
+    entries: () =>
+      listing(
+        (direct) => direct.listEntries(service, directOptions),
+        (found) => found.map(({ account, password }) => ({ account, value: password })),
+      ),
+    accounts: () =>
+      listing(
+        (direct) => direct.listAccounts(service, directOptions),
+        (found) => found.map(({ account }) => account),
+      ),
     get reader() {
       return (reader ??= new KeychainReader(store));
     },

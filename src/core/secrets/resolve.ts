@@ -56,12 +56,20 @@ export interface SecretSources {
 
 /** The variables a secret is read from: the names the catalog declares for it, then the mechanical one. */
 export function envNamesFor(name: string, catalog: readonly ResolvedEntry[]): string[] {
-  const names: string[] = [];
+  return envNamesIn(envIndexOf(catalog), name);
+}
+
+/** Every secret's declared variables, in catalog order. */
+function envIndexOf(catalog: readonly ResolvedEntry[]): Map<string, string[]> {
+  const index = new Map<string, string[]>();
   for (const entry of catalog) {
-    for (const secret of entry.secrets) if (secret.name === name) names.push(secret.env);
+    for (const secret of entry.secrets) index.set(secret.name, [...(index.get(secret.name) ?? []), secret.env]);
   }
-  names.push(mechanicalEnvName(name));
-  return [...new Set(names)];
+  return index;
+}
+
+function envNamesIn(index: Map<string, string[]>, name: string): string[] {
+  return [...new Set([...(index.get(name) ?? []), mechanicalEnvName(name)])];
 }
 
 /**
@@ -104,8 +112,15 @@ export class SecretResolver {
     return found;
   }
 
+  private envIndex: Map<string, string[]> | undefined;
+
+  /** envNamesFor, from an index of the catalog made once: a listing asks it for every name. */
+  private envNames(name: string): string[] {
+    return envNamesIn((this.envIndex ??= envIndexOf(this.sources.catalog)), name);
+  }
+
   fromEnv(name: string): LocatedSecret | undefined {
-    for (const variable of envNamesFor(name, this.sources.catalog)) {
+    for (const variable of this.envNames(name)) {
       const value = this.sources.env[variable];
       if (value !== undefined && value !== '') return this.checked({ name, value, source: 'env', foundAs: variable });
     }
@@ -115,7 +130,7 @@ export class SecretResolver {
   fromEnvFile(name: string): LocatedSecret | undefined {
     const file = this.sources.envFile;
     if (!file) return undefined;
-    for (const key of [name, ...envNamesFor(name, this.sources.catalog)]) {
+    for (const key of [name, ...this.envNames(name)]) {
       const value = file.values.get(key);
       if (value !== undefined && value !== '') return this.checked({ name, value, source: '.env.mcp', foundAs: key });
     }
