@@ -71,6 +71,8 @@ describe('requests relayed past the SDK', () => {
     // The SDK's own ids are numbers: its responses are not taken.
     expect(raw.take({ jsonrpc: '2.0', id: 1, result: {} })).toBe(false);
     expect(raw.take({ jsonrpc: '2.0', method: 'notifications/progress' })).toBe(false);
+    // A request from the server that happens to use an id like ours is the SDK's to answer.
+    expect(raw.take({ jsonrpc: '2.0', id: one!.id, method: 'elicitation/create', params: {} })).toBe(false);
     expect(raw.take({ jsonrpc: '2.0', id: two!.id, result: { content: [], n: 2 } })).toBe(true);
     expect(raw.take({ jsonrpc: '2.0', id: one!.id, result: { content: [], n: 1 } })).toBe(true);
     await expect(first).resolves.toEqual({ content: [], n: 1 });

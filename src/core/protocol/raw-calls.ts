@@ -34,6 +34,8 @@ export class RawCalls {
       this.progress.get(token)?.(params as Record<string, unknown>);
       return true;
     }
+    // Only responses: a server's own request could carry any id, ours included.
+    if (method !== undefined) return false;
     const id = (message as Response | null)?.id;
     if (typeof id !== 'string' || !id.startsWith(PREFIX)) return false;
     const settle = this.pending.get(id);
