@@ -25,11 +25,12 @@ async function run() {
     }
   } else {
     const argv = process.argv.slice(2);
+    // The bundle of dist/ (scripts/bundle.mjs): a few chunks instead of dozens of modules.
     // The gateway as clients start it: its modules load alongside main.js, which then finds them loaded.
-    const gateway = argv.length === 1 && argv[0] === 'gateway' ? import('../dist/commands/gateway/quick.js') : undefined;
-    const [{ main }, { nodeRuntime }] = await Promise.all([import('../dist/cli/main.js'), import('../dist/cli/io.js'), gateway]);
+    const gateway = argv.length === 1 && argv[0] === 'gateway' ? import('../dist/bundle/quick.js') : undefined;
+    const [{ main }, { nodeRuntime }] = await Promise.all([import('../dist/bundle/main.js'), import('../dist/bundle/io.js'), gateway]);
     watchOutput(process.stdout);
-    process.exitCode = await main(nodeRuntime());
+    process.exitCode = await main(nodeRuntime(), { fastPathsAsked: true });
     // Output to a pipe is written asynchronously: exiting before it drains would cut it short.
     await Promise.all([drained(process.stdout), drained(process.stderr)]);
     // A write error is emitted on a later tick: it is seen before the exit.

@@ -2,8 +2,11 @@ import { ExitCode } from '../core/errors.js';
 import type { Runtime } from './io.js';
 import type { CommandTree } from './report.js';
 
-/** Runs one invocation and returns its exit code. Never calls process.exit: the bin shim does. */
-export async function main(runtime: Runtime): Promise<number> {
+/**
+ * Runs one invocation and returns its exit code. Never calls process.exit: the bin shim does.
+ * `fastPathsAsked`: the caller (bin/) has already offered argv to fast.cjs, which declined it.
+ */
+export async function main(runtime: Runtime, { fastPathsAsked = false }: { fastPathsAsked?: boolean } = {}): Promise<number> {
   const argv = runtime.argv;
   let tree: CommandTree | undefined;
   try {
@@ -11,9 +14,11 @@ export async function main(runtime: Runtime): Promise<number> {
     // command tree or the CLI context (first, so that it does not even wait for the fast paths' module).
     if (argv.length === 1 && argv[0] === 'gateway') return await (await import('../commands/gateway/quick.js')).runQuickGateway(runtime);
     // Fast paths: no commander, no command modules (bin/ asks fast.cjs itself, before loading this file).
-    const { fastPath } = (await import('./fast.cjs')).default;
-    const answered = await fastPath(argv, runtime);
-    if (answered !== undefined) return answered;
+    if (!fastPathsAsked) {
+      const { fastPath } = (await import('./fast.cjs')).default;
+      const answered = await fastPath(argv, runtime);
+      if (answered !== undefined) return answered;
+    }
     // `run NAME`, `secret get NAME`, the plain listings: served without commander (direct.ts).
     const served = await (await import('./direct.js')).serveDirect(argv, runtime);
     if (served !== undefined) return served;
