@@ -24,11 +24,9 @@ async function run() {
       await new Promise((resolve) => setImmediate(resolve));
     }
   } else {
-    const argv = process.argv.slice(2);
-    // The bundle of dist/ (scripts/bundle.mjs): a few chunks instead of dozens of modules.
-    // The gateway as clients start it: its modules load alongside main.js, which then finds them loaded.
-    const gateway = argv.length === 1 && argv[0] === 'gateway' ? import('../dist/bundle/quick.js') : undefined;
-    const [{ main }, { nodeRuntime }] = await Promise.all([import('../dist/bundle/main.js'), import('../dist/bundle/io.js'), gateway]);
+    // The core (scripts/bundle.mjs): one CommonJS file with what the constantly run commands need, so
+    // that they never start node's ES module loader. Anything else is imported from there when used.
+    const { cli__main: { main }, cli__io: { nodeRuntime } } = require('../dist/cli/core.cjs').loadCore();
     watchOutput(process.stdout);
     process.exitCode = await main(nodeRuntime(), { fastPathsAsked: true });
     // Output to a pipe is written asynchronously: exiting before it drains would cut it short.

@@ -1,83 +1,145 @@
 #!/usr/bin/env node
 /**
- * Bundles the built ES modules the bin loads (node scripts/bundle.mjs BUILD_DIR, run by build.sh) into
- * BUILD_DIR/bundle/, with code splitting: each dynamically imported module keeps its own chunk, so a
- * command loads only what it uses. Loading dozens of small ES modules costs more than the code in them
- * (resolve, read, link each), so the modules the hot paths always need are put in two chunks:
- * - `start`: what `mcpkey gateway` loads before its first answer (and much of every other path needs);
- * - `direct`: what the constantly run commands (direct.ts) load besides, minus modules that statically
- *   load a costly built-in (child_process, crypto, …): those stay in their own chunks, loaded when used.
- * The sets are worked out from the built files' static imports, so they follow the code as it changes.
+ * Bundles the built modules the bin loads (node scripts/bundle.mjs BUILD_DIR, run by build.sh).
  *
- * The bundle sits one folder below BUILD_DIR, as cli/ does: files found relative to a module
- * (`../completion-spec.json`) resolve the same. CommonJS files that locate files through __dirname stay
- * where tsc put them and are loaded from there.
+ * Loading dozens of small ES modules costs more than the code in them, and starting node's ES module
+ * loader at all costs about half a bare Node start. So:
+ * 1. The "core": every module the constantly run invocations need (the gateway's quick start, the
+ *    commands direct.ts serves, the CLI context) and everything they import statically, as one CommonJS
+ *    file, BUILD_DIR/bundle/core.cjs. The bin requires it: those invocations never start the ES loader.
+ *    What the core imports dynamically (a secret store, the D-Bus listing, the process launcher, chalk)
+ *    stays outside it and loads when used.
+ * 2. Each core module's built file is replaced by a shim re-exporting its part of core.cjs, so that ES
+ *    code (commander's commands, tests importing dist/) gets the very same instances: one CliError class,
+ *    one module state, whichever side loads first.
+ * Files are found relative to a module (`../completion-spec.json`) from bundle/, one folder below
+ * BUILD_DIR as cli/ is, so they resolve the same. CommonJS files that locate files through __dirname
+ * stay where tsc put them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 
 const BUILD = resolve(process.argv[2] ?? 'dist');
 const OUT = resolve(BUILD, 'bundle');
-const ENTRIES = { main: 'cli/main.js', io: 'cli/io.js', quick: 'commands/gateway/quick.js' };
-/** Where the hot paths start: the direct commands' handlers (direct.ts) and the context they run in (imported dynamically, always used). */
-const DIRECT_ROOTS = ['cli/direct.js', 'cli/action.js', 'cli/context.js', 'cli/output.js', 'cli/report.js', 'commands/secret/get.js', 'commands/secret/list.js', 'commands/run/index.js', 'commands/server/list.js', 'commands/oauth/ls.js'];
-/** Built-ins that cost milliseconds to load: a module importing one statically is not put in a hot chunk. */
-const COSTLY_BUILTINS = /^node:(child_process|crypto|net|http|https|tls|readline|dgram|zlib|worker_threads)$/;
+const CORE = resolve(OUT, 'core.cjs');
+/** Where the hot paths start (modules imported dynamically there, yet always used, are listed too). */
+const CORE_ROOTS = [
+  'cli/main.js',
+  'commands/gateway/quick.js',
+  'cli/io.js',
+  'cli/direct.js',
+  'cli/action.js',
+  'cli/context.js',
+  'cli/output.js',
+  'commands/secret/get.js',
+  'commands/secret/list.js',
+  'commands/run/index.js',
+  'commands/server/list.js',
+  'commands/oauth/ls.js',
+  // The listings' Secret Service client (its value decryption, with node:crypto, stays outside).
+  'core/secrets/dbus/listing.js',
+];
+/**
+ * Imported dynamically by the core, and worth having in it: each is evaluated (and loads its costly
+ * built-ins) only when the core imports it. Not shared with ES callers, which import their own copy from
+ * where tsc put it: these modules keep no state.
+ */
+const LAZY_ROOTS = ['core/run/launch.js'];
 
 const STATIC_IMPORT = /(?:^|[\n;])\s*(?:import|export)\s+(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]/g;
-const importsCache = new Map();
-/** A built module's static import specifiers. */
-function staticImports(file) {
-  let found = importsCache.get(file);
-  if (!found) {
-    found = [...readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)].map((match) => match[1]);
-    importsCache.set(file, found);
-  }
-  return found;
-}
+const staticImports = (file) => [...readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)].map((match) => match[1]);
 
-/** Every ES module statically reachable from the roots (CommonJS files are not followed). */
+/** Every ES module statically reachable from the roots; a package imported statically on the way is an error. */
 function closure(roots) {
   const seen = new Set();
-  const visit = (file) => {
+  const visit = (file, from) => {
     if (seen.has(file) || !file.endsWith('.js')) return;
     seen.add(file);
-    for (const specifier of staticImports(file)) if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
+    for (const specifier of staticImports(file)) {
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier), file);
+      else if (!specifier.startsWith('node:')) throw new Error(`${relative(BUILD, file)} imports ${specifier} statically: the core loads packages only when used (import())`);
+    }
   };
   roots.forEach((root) => visit(resolve(BUILD, root)));
   return seen;
 }
 
-const loadsCostly = (file) => staticImports(file).some((specifier) => COSTLY_BUILTINS.test(specifier));
-const start = closure([ENTRIES.quick]);
-const direct = new Set([...closure(DIRECT_ROOTS)].filter((file) => !start.has(file) && !loadsCostly(file)));
-for (const file of start) if (loadsCostly(file)) start.delete(file);
-
+/** The key a core module's exports have in core.cjs: its path in BUILD_DIR, e.g. cli__context. */
+const keyOf = (file) => relative(BUILD, file).replace(/\.js$/, '').replace(/[/-]/g, '__');
 /** CommonJS files that find files next to them must stay where they are. */
 const staysPut = (file) => file.endsWith('.cjs') && /__dirname|__filename/.test(readFileSync(file, 'utf8'));
+/** The specifier a bundle file in OUT uses for a file of BUILD_DIR. */
+const fromOut = (file) => `./${relative(OUT, file)}`;
 
-const bundle = await rolldown({
-  input: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, resolve(BUILD, file)])),
+const core = closure(CORE_ROOTS);
+const lazy = new Set([...closure(LAZY_ROOTS)].filter((file) => !core.has(file)));
+
+// 1. The core as one CommonJS file. Its entry exports each module's namespace under its key.
+const ENTRY = '\0mcpkey-core';
+const coreBuild = await rolldown({
+  input: ENTRY,
   platform: 'node',
   logLevel: 'silent',
+  plugins: [
+    {
+      name: 'mcpkey-core-entry',
+      resolveId: (id) => (id === ENTRY ? id : undefined),
+      load: (id) => (id === ENTRY ? [...core].map((file) => `export * as ${keyOf(file)} from ${JSON.stringify(file)};`).join('\n') : undefined),
+    },
+  ],
   external: (id, importer) => {
-    if (!id.startsWith('.') && !id.startsWith('/')) return true; // packages and built-ins
-    const file = importer && !id.startsWith('/') ? resolve(dirname(importer), id) : id;
-    return id.endsWith('.json') || (existsSync(file) && staysPut(file));
+    if (id === ENTRY || !importer) return false;
+    if (!id.startsWith('.') && !id.startsWith('/')) return true; // packages and built-ins, loaded as the code says
+    const file = id.startsWith('/') ? id : resolve(dirname(importer), id);
+    if (file.endsWith('.js')) return !core.has(file) && !lazy.has(file); // outside the core: imported dynamically, from where tsc put it
+    return file.endsWith('.json') || (existsSync(file) && staysPut(file));
   },
 });
-await bundle.write({
-  dir: OUT,
-  format: 'esm',
-  // An external file is imported from the bundle by its path relative to the chunk (all chunks sit in OUT).
-  paths: (id) => (id.startsWith('/') ? `./${relative(OUT, id)}` : id),
-  chunkFileNames: '[name]-[hash].js',
-  codeSplitting: {
-    groups: [
-      { name: 'start', test: (id) => start.has(id), priority: 2 },
-      { name: 'direct', test: (id) => direct.has(id), priority: 1 },
-    ],
-  },
+await coreBuild.write({
+  file: CORE,
+  format: 'cjs',
+  codeSplitting: false,
+  paths: (id) => (id.startsWith('/') ? fromOut(id) : id),
 });
-await bundle.close();
+await coreBuild.close();
+
+// The bundler hoists every built-in a core module imports to the top of core.cjs. Those that cost
+// milliseconds to load (most invocations never use them) become objects that load them on first use.
+const COSTLY_BUILTIN = /^let (\w+) = require\("(node:(?:child_process|crypto|fs\/promises|net|readline|dgram|http|https|tls|zlib|worker_threads))"\);$/gm;
+const LAZY_BUILTIN = '/** A built-in loaded on first use (scripts/bundle.mjs). */\nfunction lazyBuiltin(id) {\n\tlet loaded;\n\treturn new Proxy({}, { get: (_, key) => (loaded ??= require(id))[key] });\n}\n';
+// The core is compiled through vm.Script with a code cache (src/cli/core.cts), and on Node 20 an import()
+// in code from a code cache finds no loader. Its import()s (all of a literal specifier) go through a
+// function that loader passes in; required plainly, the core uses its own import().
+const DYNAMIC_IMPORT = /\bimport\((?=")/g;
+let coreText = readFileSync(CORE, 'utf8').replace(COSTLY_BUILTIN, 'const $1 = lazyBuiltin("$2");').replace(DYNAMIC_IMPORT, '__coreImport(');
+const stray = /\bimport\((?!")/.exec(coreText.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''));
+if (stray) throw new Error(`bundle/core.cjs has an import() without a literal specifier: ${coreText.slice(stray.index, stray.index + 60)}`);
+const CORE_IMPORT = '/** import(): the loader\'s (src/cli/core.cts), or where there is none, this file\'s own. */\nconst __coreImport = typeof __mcpkeyImport === \'function\' ? __mcpkeyImport : (specifier) => import(specifier);\n';
+// Strict, as the ES modules it is made of were.
+writeFileSync(CORE, `'use strict';\n${LAZY_BUILTIN}${CORE_IMPORT}${coreText.replace(/^(["']use strict["'];\n)/, '')}`);
+
+// Its V8 code cache, made by this Node as the bin will load it (src/cli/core.cts).
+const cached = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(resolve(BUILD, 'cli/core.cjs'))}).writeCoreCache()`], { stdio: 'inherit' });
+if (cached.status !== 0) throw new Error('could not write the code cache of bundle/core.cjs');
+
+// 2. Each core module becomes a shim of its part of the core. Its export names are read from the module
+// as tsc built it (loaded here once, before it is replaced).
+const exportNames = new Map();
+for (const file of core) exportNames.set(file, Object.keys(await import(pathToFileURL(file).href)));
+for (const file of core) {
+  const names = exportNames.get(file);
+  const named = names.filter((name) => name !== 'default');
+  const lines = [
+    '// Built by scripts/bundle.mjs: this module lives in bundle/core.cjs, shared with the bin\'s CommonJS paths.',
+    // require, not import: node's ES loader would scan all of core.cjs for export names first.
+    "import { createRequire } from 'node:module';",
+    `const core = createRequire(import.meta.url)(${JSON.stringify(relative(dirname(file), CORE).replace(/^(?!\.)/, './'))});`,
+    `const part = core.${keyOf(file)};`,
+    ...(named.length ? [`export const { ${named.join(', ')} } = part;`] : []),
+    ...(names.includes('default') ? ['export default part.default;'] : []),
+  ];
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}

@@ -103,14 +103,29 @@ async function serverCandidates(runtime: Pick<Runtime, 'env'>, kind: string): Pr
   return names.map((value) => ({ value, description: title(value) }));
 }
 
+/**
+ * The ES modules completion needs, from the built core (src/cli/core.cts): no ES module loader, and
+ * compiled from the code cache. Imported as modules where there is no build (tests run the sources).
+ */
+async function coreModules() {
+  let core: import('../cli/core-types.js').Core;
+  try {
+    core = (require('../cli/core.cjs') as typeof import('../cli/core.cjs')).loadCore();
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
+    const [keychain, names, classify] = await Promise.all([import('../core/secrets/keychain.js'), import('../core/names.js'), import('../core/auth/classify.js')]);
+    return { keychain, names, classify };
+  }
+  return { keychain: core.core__secrets__keychain, names: core.core__names, classify: core.core__auth__classify };
+}
+
 /** Secret names: those the catalog declares, plus those in the keychain (the only completion that asks it). */
 async function secretCandidates(runtime: Pick<Runtime, 'env'>): Promise<Candidate[]> {
   const byName = new Map<string, string>();
   for (const entry of builtinIndex()) for (const secret of entry.secrets) byName.set(secret.name, secret.description);
   for (const entry of Object.values((await userConfig(runtime)).servers)) for (const secret of Array.isArray(entry?.secrets) ? entry.secrets : []) byName.set(secret.name, secret.description ?? '');
   try {
-    const { createOsKeychain, keychainService } = await import('../core/secrets/keychain.js');
-    const { tryParseSecretName } = await import('../core/names.js');
+    const { keychain: { createOsKeychain, keychainService }, names: { tryParseSecretName } } = await coreModules();
     // A shell waits for this: a keychain that does not answer gets seconds, not the usual half minute.
     for (const account of await createOsKeychain(keychainService(runtime.env), { patienceMs: 3_000 }).accounts()) {
       if (tryParseSecretName(account)) byName.set(account, byName.get(account) ?? 'in the keychain');

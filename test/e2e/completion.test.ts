@@ -439,7 +439,8 @@ describe('the completion fast path', () => {
 
   it('asks the Secret Service directly for secret-name completion: neither commander nor the keychain library', async () => {
     const urls = await modulesLoadedBy(['__complete', 'secret', 'get', '']);
-    expect(urls.some((url) => url.endsWith('/dist/core/secrets/dbus/listing.js'))).toBe(true);
+    // The direct client (core/secrets/dbus/) is part of the core bundle (scripts/bundle.mjs).
+    expect(urls.some((url) => url.endsWith('/dist/cli/core.cjs'))).toBe(true);
     expect(loadedPackages(urls)).toEqual([]);
   });
 

@@ -245,6 +245,8 @@ describe('withLock across processes', () => {
     }
     moduleDir = await mkdtemp(join(tmpdir(), 'mcpkey-dist-'));
     await cp(built, join(moduleDir, 'core'), { recursive: true });
+    // The modules in the core (scripts/bundle.mjs) are shims of bundle/core.cjs.
+    await cp(join(repo, 'dist', 'bundle'), join(moduleDir, 'bundle'), { recursive: true });
     await writeFile(join(moduleDir, 'package.json'), '{"type":"module"}\n');
   });
 

@@ -24,6 +24,8 @@ beforeAll(async () => {
   }
   moduleDir = await mkdtemp(join(tmpdir(), 'mcpkey-lock-dist-'));
   await cp(built, join(moduleDir, 'core'), { recursive: true });
+  // The modules in the core (scripts/bundle.mjs) are shims of bundle/core.cjs.
+  await cp(join(repo, 'dist', 'bundle'), join(moduleDir, 'bundle'), { recursive: true });
   await writeFile(join(moduleDir, 'package.json'), '{"type":"module"}\n');
   moduleUrl = pathToFileURL(join(moduleDir, 'core', 'lock.js')).href;
 });

@@ -1,0 +1,1 @@
+import('../dist/bundle/start-CfFnR3TW.js')

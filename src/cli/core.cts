@@ -1,0 +1,73 @@
+/**
+ * Loads bundle/core.cjs, the one CommonJS file the build makes of what the constantly run invocations
+ * need (scripts/bundle.mjs), with the V8 code cache the build made next to it. Compiling the core is
+ * most of its cost; with the cache V8 skips that. A cache another Node made is rejected by V8, which
+ * then compiles as usual; without the cache the core is required plainly. Either way the module lands
+ * in require's cache, so the ES shims that re-export it (and anything requiring it) get this instance.
+ */
+import fs = require('node:fs');
+import Module = require('node:module');
+import path = require('node:path');
+import url = require('node:url');
+import vm = require('node:vm');
+
+import type { Core } from './core-types.js';
+
+/** Where the core and its code cache are, relative to this file once built (dist/cli/). */
+const CORE_FILE = path.join(__dirname, '../bundle/core.cjs');
+const CACHE_FILE = `${CORE_FILE}.v8-cache`;
+
+// As require wraps a module, plus the core's import() (scripts/bundle.mjs routes its import()s here).
+const WRAPPER = ['(function (exports, require, module, __filename, __dirname, __mcpkeyImport) { ', '\n});'] as const;
+
+/** The core compiled as require would, but with `cachedData`. */
+function compile(source: string, cachedData: Buffer | undefined): vm.Script {
+  return new vm.Script(`${WRAPPER[0]}${source}${WRAPPER[1]}`, { filename: CORE_FILE, cachedData });
+}
+
+/**
+ * import() for the core: code V8 took from a code cache has no dynamic-import loader on Node 20, so the
+ * core's import()s run here, its relative specifiers resolved from its own folder.
+ */
+function coreImport(specifier: string): Promise<unknown> {
+  return import(specifier.startsWith('.') ? url.pathToFileURL(path.resolve(path.dirname(CORE_FILE), specifier)).href : specifier);
+}
+
+/** Runs the compiled core as the module require would have made, registered in require's cache. */
+function evaluate(script: vm.Script): Core {
+  const module = new Module(CORE_FILE);
+  module.filename = CORE_FILE;
+  require.cache[CORE_FILE] = module;
+  try {
+    (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, Module.createRequire(CORE_FILE), module, CORE_FILE, path.dirname(CORE_FILE), coreImport);
+  } catch (error) {
+    delete require.cache[CORE_FILE];
+    throw error;
+  }
+  module.loaded = true;
+  return module.exports as Core;
+}
+
+function readCache(): Buffer | undefined {
+  try {
+    return fs.readFileSync(CACHE_FILE);
+  } catch {
+    return undefined;
+  }
+}
+
+function loadCore(): Core {
+  const loaded = require.cache[CORE_FILE];
+  if (loaded?.loaded) return loaded.exports as Core;
+  const cachedData = readCache();
+  return cachedData ? evaluate(compile(fs.readFileSync(CORE_FILE, 'utf8'), cachedData)) : (require(CORE_FILE) as Core);
+}
+
+/** For the build: writes the code cache of the core as this Node compiles and evaluates it. */
+function writeCoreCache(): void {
+  const script = compile(fs.readFileSync(CORE_FILE, 'utf8'), undefined);
+  evaluate(script);
+  fs.writeFileSync(CACHE_FILE, script.createCachedData());
+}
+
+export = { loadCore, writeCoreCache };
