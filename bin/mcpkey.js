@@ -3,6 +3,21 @@
 'use strict';
 const { fastPath, directStdout, watchOutput, outputFailure } = require('../dist/cli/fast.cjs');
 
+/** Whether node has made process[name] yet (it does on first use): an untouched stream has nothing to drain. */
+function watchMade(name) {
+  const { get, enumerable } = Object.getOwnPropertyDescriptor(process, name);
+  let made = false;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable,
+    get() {
+      made = true;
+      return get.call(process);
+    },
+  });
+  return () => made;
+}
+
 /** Resolves once everything written to the stream has been handed to the OS (or its reader is gone). */
 function drained(stream) {
   return new Promise((resolve) => {
@@ -27,10 +42,11 @@ async function run() {
     // The core (scripts/bundle.mjs): one CommonJS file with what the constantly run commands need, so
     // that they never start node's ES module loader. Anything else is imported from there when used.
     const { cli__main: { main }, cli__io: { nodeRuntime } } = require('../dist/cli/core.cjs').loadCore();
+    const stderrMade = watchMade('stderr');
     watchOutput(process.stdout);
     process.exitCode = await main(nodeRuntime(), { fastPathsAsked: true });
     // Output to a pipe is written asynchronously: exiting before it drains would cut it short.
-    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+    await Promise.all([drained(process.stdout), stderrMade() ? drained(process.stderr) : undefined]);
     // A write error is emitted on a later tick: it is seen before the exit.
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -34,12 +34,13 @@ const CORE_ROOTS = [
   'cli/action.js',
   'cli/context.js',
   'cli/output.js',
+  'cli/report.js',
   'commands/secret/get.js',
   'commands/secret/list.js',
   'commands/run/index.js',
   'commands/server/list.js',
   'commands/oauth/ls.js',
-  // The listings' Secret Service client (its value decryption, with node:crypto, stays outside).
+  // The listings' Secret Service client.
   'core/secrets/dbus/listing.js',
 ];
 /**
@@ -47,7 +48,7 @@ const CORE_ROOTS = [
  * built-ins) only when the core imports it. Not shared with ES callers, which import their own copy from
  * where tsc put it: these modules keep no state.
  */
-const LAZY_ROOTS = ['core/run/launch.js'];
+const LAZY_ROOTS = ['core/run/launch.js', 'core/secrets/dbus/transfer.js'];
 
 const STATIC_IMPORT = /(?:^|[\n;])\s*(?:import|export)\s+(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]/g;
 const staticImports = (file) => [...readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)].map((match) => match[1]);

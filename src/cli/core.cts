@@ -56,12 +56,23 @@ function readCache(): Buffer | undefined {
   }
 }
 
+/** How the core was loaded, for tests and the bench: from the code cache, compiled (cache rejected), or required (no cache). */
+let loadedAs: 'cache' | 'rejected' | 'required' | undefined;
+
 function loadCore(): Core {
   const loaded = require.cache[CORE_FILE];
   if (loaded?.loaded) return loaded.exports as Core;
   const cachedData = readCache();
-  return cachedData ? evaluate(compile(fs.readFileSync(CORE_FILE, 'utf8'), cachedData)) : (require(CORE_FILE) as Core);
+  if (!cachedData) {
+    loadedAs = 'required';
+    return require(CORE_FILE) as Core;
+  }
+  const script = compile(fs.readFileSync(CORE_FILE, 'utf8'), cachedData);
+  loadedAs = script.cachedDataRejected === true ? 'rejected' : 'cache';
+  return evaluate(script);
 }
+
+const coreLoadedAs = (): typeof loadedAs => loadedAs;
 
 /** For the build: writes the code cache of the core as this Node compiles and evaluates it. */
 function writeCoreCache(): void {
@@ -70,4 +81,4 @@ function writeCoreCache(): void {
   fs.writeFileSync(CACHE_FILE, script.createCachedData());
 }
 
-export = { loadCore, writeCoreCache };
+export = { loadCore, coreLoadedAs, writeCoreCache };

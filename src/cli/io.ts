@@ -23,9 +23,17 @@ export function nodeRuntime(): Runtime {
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    // Node makes each standard stream on first use, loading stream code for it (stdin: a tenth of a
+    // node start); most commands never read stdin, many never write stderr.
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
   };
 }
 

@@ -1,0 +1,1 @@
+require('../dist/cli/core.cjs').loadCore();

@@ -1,0 +1,1 @@
+require('../dist/cli/fast.cjs');

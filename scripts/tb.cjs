@@ -1,0 +1,1 @@
+require('@napi-rs/keyring-linux-x64-gnu/keyring.linux-x64-gnu.node');
