@@ -49,8 +49,10 @@ export interface Context {
 }
 
 export function createContext(runtime: Runtime, options: GlobalOptions): Context {
-  const printer = createPrinter(runtime.stdout, runtime.stderr, useColor(runtime, options.color));
-  const interactive = isInteractive(runtime);
+  const printer = createPrinter(runtime.printTo ?? runtime.stdout, runtime.stderr, useColor(runtime, options.color));
+  // Asked when needed: it looks at stdin and stderr, which node makes (loading stream code) on first use.
+  let interactive: boolean | undefined;
+  const interactiveNow = () => (interactive ??= isInteractive(runtime));
   const file = configFile(runtime.env);
   let configPromise: Promise<ConfigData> | undefined;
   let projectPromise: Promise<ProjectData | undefined> | undefined;
@@ -62,10 +64,12 @@ export function createContext(runtime: Runtime, options: GlobalOptions): Context
   const context: Context = {
     runtime,
     printer,
-    interactive,
+    get interactive() {
+      return interactiveNow();
+    },
     configFile: file,
     keychain,
-    prompts: createPrompts(runtime, interactive),
+    prompts: createPrompts(runtime, interactiveNow),
     grants: new OAuthStore(keychain),
     stateDir: dirname(file),
     project: () => (projectPromise ??= loadProject(runtime.cwd, runtime.env)),

@@ -27,25 +27,56 @@ const lazy = {
   complete: () => require('../completion/complete.cjs') as typeof import('../completion/complete.cjs'),
 };
 
-/** Stdout for the fast paths; `stream` is set once output went through process.stdout, which must then be drained. */
+/** Stdout for the fast paths and printed results; `stream` is set once output went through process.stdout. */
 interface DirectOutput {
   write(text: string): boolean;
   stream: NodeJS.WriteStream | undefined;
   /** Its reader is gone (EPIPE): the rest is dropped, as every command's output then is. */
   gone: boolean;
+  /** Only used where stdout is no terminal. */
+  isTTY: false;
+}
+
+/**
+ * Watches node make process.stdout and process.stderr (it does on first use): says whether it has, so
+ * that only a stream that exists is drained, and stdout's write errors are watched from its start.
+ */
+function watchStreams(): { stdoutMade: () => boolean; stderrMade: () => boolean } {
+  const watch = (name: 'stdout' | 'stderr', made?: (stream: NodeJS.WriteStream) => void): (() => boolean) => {
+    const descriptor = Object.getOwnPropertyDescriptor(process, name);
+    // Not the getter node 20 defines: take it as made, so it is drained.
+    if (!descriptor?.get || !descriptor.configurable) return () => true;
+    let stream: NodeJS.WriteStream | undefined;
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: descriptor.enumerable ?? true,
+      get() {
+        if (!stream) {
+          stream = descriptor.get!.call(process) as NodeJS.WriteStream;
+          made?.(stream);
+        }
+        return stream;
+      },
+    });
+    return () => stream !== undefined;
+  };
+  return { stdoutMade: watch('stdout', watchOutput), stderrMade: watch('stderr') };
 }
 
 /**
  * Stdout written straight to its file descriptor: process.stdout, once touched, loads node's
  * streams, a tenth of a node start. What the descriptor does not take at once (a full
- * non-blocking pipe, any error) goes to process.stdout, as all of it did before.
+ * non-blocking pipe, any error) goes to process.stdout, as all of it did before; so does everything
+ * once anything else made process.stdout (`stdoutMade`), which keeps the order of what is written.
  */
-function directStdout(): DirectOutput {
+function directStdout(stdoutMade: () => boolean = () => false): DirectOutput {
   const out: DirectOutput = {
     stream: undefined,
     gone: false,
+    isTTY: false,
     write(text) {
       if (out.gone) return true;
+      if (!out.stream && stdoutMade()) out.stream = watchOutput(process.stdout);
       if (out.stream) return out.stream.write(text);
       const bytes = Buffer.from(text, 'utf8');
       let offset = 0;
@@ -128,4 +159,4 @@ async function fastPath(argv: readonly string[], runtime: Pick<Runtime, 'env' | 
   return undefined;
 }
 
-export = { fastPath, directStdout, watchOutput, outputFailure };
+export = { fastPath, directStdout, watchStreams, watchOutput, outputFailure };

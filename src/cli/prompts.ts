@@ -15,19 +15,20 @@ function cancelled(error: unknown): never {
 }
 
 /** @inquirer/prompts is loaded only when a question is actually asked. */
-export function createPrompts(runtime: Runtime, interactive: boolean): Prompts {
-  const context = { input: runtime.stdin, output: runtime.stderr as NodeJS.WritableStream, clearPromptOnDone: false };
-  const guard = () => {
-    if (!interactive) throw new UsageError('this needs an answer, but there is no terminal to ask on', 'pass the value with a flag or through stdin');
+/** `interactive` is asked at the first prompt (it looks at stdin and stderr, which most commands never touch). */
+export function createPrompts(runtime: Runtime, interactive: () => boolean): Prompts {
+  const guarded = () => {
+    if (!interactive()) throw new UsageError('this needs an answer, but there is no terminal to ask on', 'pass the value with a flag or through stdin');
+    return { input: runtime.stdin, output: runtime.stderr as NodeJS.WritableStream, clearPromptOnDone: false };
   };
   return {
     async secret(message) {
-      guard();
+      const context = guarded();
       const { password } = await import('@inquirer/prompts');
       return password({ message, mask: false }, context).catch(cancelled);
     },
     async confirm(message, defaultValue) {
-      guard();
+      const context = guarded();
       const { confirm } = await import('@inquirer/prompts');
       return confirm({ message, default: defaultValue }, context).catch(cancelled);
     },
