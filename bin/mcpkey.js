@@ -12,6 +12,15 @@ function drained(stream) {
   });
 }
 
+/** Stdout may be a terminal: a character device (node's tty module costs more than this asks). */
+function maybeTerminal() {
+  try {
+    return require('node:fs').fstatSync(1).isCharacterDevice();
+  } catch {
+    return true;
+  }
+}
+
 async function run() {
   // Node makes process.stdout and process.stderr on first use, at a cost: watched, so that only
   // streams something used are made, and drained.
@@ -26,8 +35,7 @@ async function run() {
     // The core (scripts/bundle.mjs): one CommonJS file with what the constantly run commands need, so
     // that they never start node's ES module loader. Anything else is imported from there when used.
     const { cli__main: { main }, cli__io: { nodeRuntime } } = require('../dist/cli/core.cjs').loadCore();
-    const out = require('node:tty').isatty(1) ? undefined : stdout;
-    process.exitCode = await main(nodeRuntime(out), { fastPathsAsked: true });
+    process.exitCode = await main(nodeRuntime(maybeTerminal() ? undefined : stdout), { fastPathsAsked: true });
   }
   // Output to a pipe may be written asynchronously: exiting before it drains would cut it short.
   await Promise.all([stdoutMade() ? drained(process.stdout) : undefined, stderrMade() ? drained(process.stderr) : undefined]);

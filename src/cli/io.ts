@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Env } from '../core/config/paths.js';
 
@@ -19,13 +20,33 @@ export interface Runtime {
    * descriptor directly when it is no terminal (stdout's stream costs a tenth of a node start to make).
    */
   printTo?: OutputStream;
+  /** Whether stdin and stderr are terminals, answered without making their streams where that can be told (isTerminal). */
+  terminal?: { readonly stdin: boolean; readonly stderr: boolean };
   /** Set by a command whose exit code is not its own (`mcpkey run` passes on the server's). */
   exitCode?: number;
+}
+
+/** Whether a descriptor is a terminal; node's stream for it is made only if it may be one (a character device). */
+function maybeTerminal(fd: number, stream: () => { isTTY?: boolean }): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    // No usable descriptor: let the stream say.
+  }
+  return stream().isTTY === true;
 }
 
 export function nodeRuntime(printTo?: OutputStream): Runtime {
   return {
     ...(printTo ? { printTo } : {}),
+    terminal: {
+      get stdin() {
+        return maybeTerminal(0, () => process.stdin);
+      },
+      get stderr() {
+        return maybeTerminal(2, () => process.stderr);
+      },
+    },
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
@@ -51,9 +72,14 @@ export function useColor(runtime: Runtime, flag: boolean | undefined): boolean {
   return (runtime.printTo ?? runtime.stdout).isTTY === true && runtime.env.TERM !== 'dumb';
 }
 
+/** Whether stdin or stderr is a terminal. */
+export function isTerminal(runtime: Runtime, name: 'stdin' | 'stderr'): boolean {
+  return runtime.terminal ? runtime.terminal[name] : runtime[name].isTTY === true;
+}
+
 /** Prompts read stdin and draw on stderr; both must be a terminal, and CI never is one. */
 export function isInteractive(runtime: Runtime): boolean {
-  return runtime.stdin.isTTY === true && runtime.stderr.isTTY === true && runtime.env.CI !== 'true';
+  return isTerminal(runtime, 'stdin') && isTerminal(runtime, 'stderr') && runtime.env.CI !== 'true';
 }
 
 /** Reads all of a piped stdin. */

@@ -1,4 +1,4 @@
-import type { Runtime } from '../../cli/io.js';
+import { isTerminal, type Runtime } from '../../cli/io.js';
 import type { Printer } from '../../cli/output.js';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../gateway/naming.js';
@@ -18,7 +18,7 @@ export function gatewayTimings(options: GatewayCommandOptions): { idleMs: number
 
 /** Started by hand at a terminal, the gateway says what it is waiting for. */
 export function noteAtTerminal(runtime: Runtime, printer: Pick<Printer, 'note'>): void {
-  if (runtime.stdin.isTTY === true && runtime.stderr.isTTY === true) {
+  if (isTerminal(runtime, 'stdin') && isTerminal(runtime, 'stderr')) {
     printer.note('mcpkey: the gateway waits for an MCP client on stdin (it is meant to be started by an MCP client; see mcpkey client config)');
   }
 }

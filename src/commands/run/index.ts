@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { action, examples, type Handler } from '../../cli/action.js';
 import { serverArgument } from '../../cli/complete-kinds.js';
 import type { Context } from '../../cli/context.js';
-import type { Runtime } from '../../cli/io.js';
+import { isTerminal, type Runtime } from '../../cli/io.js';
 import { findEntry } from '../../core/catalog/index.js';
 import { UsageError } from '../../core/errors.js';
 import { assertServerName } from '../../core/names.js';
@@ -15,7 +15,7 @@ export interface RunOptions {
 
 /** stdin is a person's terminal: nothing will speak MCP there; say what this command is for. */
 function sayWaiting(ctx: Context): void {
-  if (ctx.runtime.stdin.isTTY === true && ctx.runtime.stderr.isTTY === true) {
+  if (isTerminal(ctx.runtime, 'stdin') && isTerminal(ctx.runtime, 'stderr')) {
     ctx.printer.note('mcpkey: waiting for an MCP client on stdin (this command is meant to be started by an MCP client; see mcpkey client config)');
   }
 }
