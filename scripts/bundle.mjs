@@ -123,7 +123,7 @@ const CORE_IMPORT = '/** import(): the loader\'s (src/cli/core.cts), or where th
 writeFileSync(CORE, `'use strict';\n${LAZY_BUILTIN}${CORE_IMPORT}${coreText.replace(/^(["']use strict["'];\n)/, '')}`);
 
 // Its V8 code cache, made by this Node as the bin will load it (src/cli/core.cts).
-const cached = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(resolve(BUILD, 'cli/core.cjs'))}).writeCoreCache()`], { stdio: 'inherit' });
+const cached = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(resolve(BUILD, 'cli/core.cjs'))}).writeCoreCache().catch((error) => { console.error(error); process.exitCode = 1; })`], { stdio: 'inherit' });
 if (cached.status !== 0) throw new Error('could not write the code cache of bundle/core.cjs');
 
 // 2. Each core module becomes a shim of its part of the core. Its export names are read from the module

@@ -75,9 +75,25 @@ function loadCore(): Core {
 const coreLoadedAs = (): typeof loadedAs => loadedAs;
 
 /** For the build: writes the code cache of the core as this Node compiles and evaluates it. */
-function writeCoreCache(): void {
+/**
+ * For the build: writes the code cache of the core as this Node compiles it, after running the start of
+ * the most common invocation, `secret get`, so that the functions it calls are in the cache too. It runs
+ * in an empty home, and finds the value in the environment: no keychain, no file written, nothing printed.
+ */
+async function writeCoreCache(): Promise<void> {
   const script = compile(fs.readFileSync(CORE_FILE, 'utf8'), undefined);
-  evaluate(script);
+  const core = evaluate(script);
+  const home = fs.mkdtempSync(path.join((require('node:os') as typeof import('node:os')).tmpdir(), 'mcpkey-build-'));
+  try {
+    const sink = { write: () => true, isTTY: false };
+    const env = { HOME: home, MCPKEY_HOME: path.join(home, 'mcpkey'), NEON_API_KEY: 'build-warm-up' };
+    const stdin = (require('node:stream') as typeof import('node:stream')).Readable.from([]);
+    const runtime = { argv: ['secret', 'get', 'neon.api_key'], env, cwd: home, stdin, stdout: sink, stderr: sink, printTo: sink };
+    const code = await core.cli__main.main(runtime, { fastPathsAsked: true });
+    if (code !== 0) throw new Error(`the warm-up run of the core ended with exit code ${code}`);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
   fs.writeFileSync(CACHE_FILE, script.createCachedData());
 }
 

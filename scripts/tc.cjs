@@ -1,0 +1,12 @@
+const t0 = process.hrtime.bigint();
+const fs = require('fs'), vm = require('vm'), path = require('path'), Module = require('module');
+const F = path.join(__dirname, '../dist/bundle/core.cjs');
+const src = fs.readFileSync(F, 'utf8'); const cache = fs.readFileSync(F + '.v8-cache');
+const t1 = process.hrtime.bigint();
+const s = new vm.Script('(function (exports, require, module, __filename, __dirname, __mcpkeyImport) { ' + src + '\n});', { filename: F, cachedData: cache });
+const t2 = process.hrtime.bigint();
+const fn = s.runInThisContext();
+const m = new Module(F); m.filename = F;
+fn.call(m.exports, m.exports, Module.createRequire(F), m, F, path.dirname(F), (x) => import(x));
+const t3 = process.hrtime.bigint();
+console.log('read', Number(t1 - t0) / 1e6, 'compile', Number(t2 - t1) / 1e6, 'rejected', s.cachedDataRejected, 'eval', Number(t3 - t2) / 1e6);
