@@ -49,7 +49,9 @@ export interface Context {
 }
 
 export function createContext(runtime: Runtime, options: GlobalOptions): Context {
-  const printer = createPrinter(runtime.printTo ?? runtime.stdout, runtime.stderr, useColor(runtime, options.color));
+  // stderr is asked for at the first note or warning: node makes the stream on first use, at a cost.
+  const stderr = { write: (text: string) => runtime.stderr.write(text) };
+  const printer = createPrinter(runtime.printTo ?? runtime.stdout, stderr, useColor(runtime, options.color));
   // Asked when needed: it looks at stdin and stderr, which node makes (loading stream code) on first use.
   let interactive: boolean | undefined;
   const interactiveNow = () => (interactive ??= isInteractive(runtime));
