@@ -31,16 +31,21 @@ async function run() {
   const answered = await fastPath(process.argv.slice(2), { env: process.env, stdout });
   if (answered !== undefined) {
     process.exitCode = answered;
+    // They write nothing to stderr, and to stdout's descriptor directly: a stream is drained only if output went through it.
+    if (stdout.stream) {
+      await drained(stdout.stream);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   } else {
     // The core (scripts/bundle.mjs): one CommonJS file with what the constantly run commands need, so
     // that they never start node's ES module loader. Anything else is imported from there when used.
     const { cli__main: { main }, cli__io: { nodeRuntime } } = require('../dist/cli/core.cjs').loadCore();
     process.exitCode = await main(nodeRuntime(maybeTerminal() ? undefined : stdout), { fastPathsAsked: true });
+    // Output to a pipe may be written asynchronously: exiting before it drains would cut it short.
+    await Promise.all([stdoutMade() ? drained(process.stdout) : undefined, stderrMade() ? drained(process.stderr) : undefined]);
+    // A write error is emitted on a later tick: it is seen before the exit.
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  // Output to a pipe may be written asynchronously: exiting before it drains would cut it short.
-  await Promise.all([stdoutMade() ? drained(process.stdout) : undefined, stderrMade() ? drained(process.stderr) : undefined]);
-  // A write error is emitted on a later tick: it is seen before the exit.
-  await new Promise((resolve) => setImmediate(resolve));
   const failure = outputFailure();
   if (failure) {
     process.stderr.write(`${failure}\n`);
