@@ -74,7 +74,6 @@ function loadCore(): Core {
 
 const coreLoadedAs = (): typeof loadedAs => loadedAs;
 
-/** For the build: writes the code cache of the core as this Node compiles and evaluates it. */
 /**
  * For the build: writes the code cache of the core as this Node compiles it, after running the start of
  * the most common invocation, `secret get`, so that the functions it calls are in the cache too. It runs

@@ -1,1 +1,0 @@
-import('../dist/bundle/start-CfFnR3TW.js')

@@ -1,1 +1,0 @@
-Promise.all([import('../dist/bundle/main.js'), import('../dist/bundle/io.js'), import('../dist/bundle/direct-B9oTGuIX.js')])

@@ -1,1 +1,0 @@
-require('../dist/cli/core.cjs').loadCore();

@@ -1,1 +1,0 @@
-require('@napi-rs/keyring-linux-x64-gnu/keyring.linux-x64-gnu.node');
