@@ -7,7 +7,7 @@ stage=$(mktemp -d .dist-build.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 npx tsc -p tsconfig.build.json --outDir "$stage"
 node "$stage/completion/write-spec.js"
-# What bin/ loads: dist/ bundled into a few chunks (scripts/bundle.mjs); the modules stay for everything else.
+# The core the bin loads, its code cache, and shims of it in place of its modules (scripts/bundle.mjs).
 node scripts/bundle.mjs "$stage"
 old=$(mktemp -d .dist-old.XXXXXX)
 rm -rf "$old"

@@ -3,13 +3,16 @@
  * Bundles the built modules the bin loads (node scripts/bundle.mjs BUILD_DIR, run by build.sh).
  *
  * Loading dozens of small ES modules costs more than the code in them, and starting node's ES module
- * loader at all costs about half a bare Node start. So:
+ * loader at all costs about a fifth of a bare Node start. So:
  * 1. The "core": every module the constantly run invocations need (the gateway's quick start, the
- *    commands direct.ts serves, the CLI context) and everything they import statically, as one CommonJS
- *    file, BUILD_DIR/bundle/core.cjs. The bin requires it: those invocations never start the ES loader.
- *    What the core imports dynamically (a secret store, the D-Bus listing, the process launcher, chalk)
- *    stays outside it and loads when used.
- * 2. Each core module's built file is replaced by a shim re-exporting its part of core.cjs, so that ES
+ *    commands direct.ts serves, the CLI context, error reports, the D-Bus listing) and everything they
+ *    import statically, as one CommonJS file, BUILD_DIR/bundle/core.cjs, which the bin loads (through
+ *    src/cli/core.cts): those invocations never start the ES loader. What the core imports dynamically
+ *    (a secret store, commander's commands, chalk) stays outside it and loads when used; a few such
+ *    modules (LAZY_ROOTS) are inside it, evaluated when first imported. Built-ins that cost milliseconds
+ *    to load are loaded on first use.
+ * 2. Its V8 code cache, BUILD_DIR/bundle/core.cjs.v8-cache, made by this Node after a warm-up run.
+ * 3. Each core module's built file is replaced by a shim re-exporting its part of core.cjs, so that ES
  *    code (commander's commands, tests importing dist/) gets the very same instances: one CliError class,
  *    one module state, whichever side loads first.
  * Files are found relative to a module (`../completion-spec.json`) from bundle/, one folder below
@@ -56,11 +59,11 @@ const staticImports = (file) => [...readFileSync(file, 'utf8').matchAll(STATIC_I
 /** Every ES module statically reachable from the roots; a package imported statically on the way is an error. */
 function closure(roots) {
   const seen = new Set();
-  const visit = (file, from) => {
+  const visit = (file) => {
     if (seen.has(file) || !file.endsWith('.js')) return;
     seen.add(file);
     for (const specifier of staticImports(file)) {
-      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier), file);
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
       else if (!specifier.startsWith('node:')) throw new Error(`${relative(BUILD, file)} imports ${specifier} statically: the core loads packages only when used (import())`);
     }
   };
@@ -76,6 +79,8 @@ const staysPut = (file) => file.endsWith('.cjs') && /__dirname|__filename/.test(
 const fromOut = (file) => `./${relative(OUT, file)}`;
 
 const core = closure(CORE_ROOTS);
+const keys = new Map([...core].map((file) => [keyOf(file), file]));
+if (keys.size !== core.size) throw new Error('two core modules have the same key in core.cjs: rename one (keyOf)');
 const lazy = new Set([...closure(LAZY_ROOTS)].filter((file) => !core.has(file)));
 
 // 1. The core as one CommonJS file. Its entry exports each module's namespace under its key.
@@ -122,11 +127,11 @@ const CORE_IMPORT = '/** import(): the loader\'s (src/cli/core.cts), or where th
 // Strict, as the ES modules it is made of were.
 writeFileSync(CORE, `'use strict';\n${LAZY_BUILTIN}${CORE_IMPORT}${coreText.replace(/^(["']use strict["'];\n)/, '')}`);
 
-// Its V8 code cache, made by this Node as the bin will load it (src/cli/core.cts).
+// 2. Its V8 code cache, made by this Node as the bin will load it (src/cli/core.cts).
 const cached = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(resolve(BUILD, 'cli/core.cjs'))}).writeCoreCache().catch((error) => { console.error(error); process.exitCode = 1; })`], { stdio: 'inherit' });
 if (cached.status !== 0) throw new Error('could not write the code cache of bundle/core.cjs');
 
-// 2. Each core module becomes a shim of its part of the core. Its export names are read from the module
+// 3. Each core module becomes a shim of its part of the core. Its export names are read from the module
 // as tsc built it (loaded here once, before it is replaced).
 const exportNames = new Map();
 for (const file of core) exportNames.set(file, Object.keys(await import(pathToFileURL(file).href)));
