@@ -5,4 +5,6 @@ export interface Core {
   core__secrets__keychain: typeof import('../core/secrets/keychain.js');
   core__names: typeof import('../core/names.js');
   core__auth__classify: typeof import('../core/auth/classify.js');
+  core__secrets__dbus__bus: typeof import('../core/secrets/dbus/bus.js');
+  core__secrets__dbus__wire: typeof import('../core/secrets/dbus/wire.js');
 }

@@ -75,9 +75,35 @@ function loadCore(): Core {
 const coreLoadedAs = (): typeof loadedAs => loadedAs;
 
 /**
+ * The Secret Service client's encoding and decoding, for the cache (there is no bus at build time): each
+ * message shape a listing sends or reads, written and read back.
+ */
+function warmSecretServiceWire(core: Core): void {
+  const { encodeCall, decodeMessage } = core.core__secrets__dbus__bus;
+  const { Writer } = core.core__secrets__dbus__wire;
+  const key = Buffer.alloc(128);
+  const bodies: Array<[string, unknown[]]> = [
+    ['a{ss}', [[['service', 'mcpkey']]]],
+    ['ss', ['org.freedesktop.Secret.Item', 'Attributes']],
+    ['aoao', [['/item/1'], []]],
+    ['v', [['a{ss}', [['username', 'server.key']]]]],
+    ['sv', ['dh-ietf1024-sha256-aes128-cbc-pkcs7', ['ay', key]]],
+    ['vo', [['ay', key], '/session/1']],
+    ['aoo', [['/item/1'], '/session/1']],
+    ['a{o(oayays)}', [[['/item/1', ['/session/1', Buffer.alloc(16), Buffer.alloc(32), 'text/plain']]]]],
+  ];
+  for (const [signature, body] of bodies) {
+    const writer = new Writer();
+    encodeCall(writer, { destination: 'org.freedesktop.secrets', path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service', member: 'SearchItems', signature, body }, 1);
+    decodeMessage(Buffer.from(writer.bytes()));
+  }
+}
+
+/**
  * For the build: writes the code cache of the core as this Node compiles it, after running the start of
- * the most common invocation, `secret get`, so that the functions it calls are in the cache too. It runs
- * in an empty home, and finds the value in the environment: no keychain, no file written, nothing printed.
+ * the most common invocation, `secret get`, and the Secret Service client's message code, so that the
+ * functions they call are in the cache too. `secret get` runs in an empty home and finds the value in
+ * the environment: no keychain, no file written, nothing printed.
  */
 async function writeCoreCache(): Promise<void> {
   const script = compile(fs.readFileSync(CORE_FILE, 'utf8'), undefined);
@@ -90,6 +116,7 @@ async function writeCoreCache(): Promise<void> {
     const runtime = { argv: ['secret', 'get', 'neon.api_key'], env, cwd: home, stdin, stdout: sink, stderr: sink, printTo: sink };
     const code = await core.cli__main.main(runtime, { fastPathsAsked: true });
     if (code !== 0) throw new Error(`the warm-up run of the core ended with exit code ${code}`);
+    warmSecretServiceWire(core);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

@@ -36,6 +36,24 @@ export function keychainService(env: Env): string {
 }
 
 type KeyringModule = typeof import('@napi-rs/keyring');
+
+/**
+ * The library, through require (its index.js is CommonJS; loading it through the ES loader costs tens of
+ * milliseconds more on every keychain command). On Linux with glibc, its native package for this
+ * machine directly: index.js first reads files to tell glibc from musl, a tenth of a node start. Where
+ * that package is not installed or does not load (musl), index.js decides, as always.
+ */
+function requireKeyring(): KeyringModule {
+  const require = createRequire(import.meta.url);
+  if (process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64')) {
+    try {
+      return require(`@napi-rs/keyring-linux-${process.arch}-gnu`) as KeyringModule;
+    } catch {
+      // Not this machine's package: the library's own loader.
+    }
+  }
+  return require('@napi-rs/keyring') as KeyringModule;
+}
 type Credentials = Awaited<ReturnType<KeyringModule['findCredentialsAsync']>>;
 
 type ListingModule = typeof import('./dbus/listing.js');
@@ -58,9 +76,7 @@ async function directListing<T>(list: (listing: ListingModule) => Promise<T | un
  */
 export function createOsKeychain(service: string, options: { patienceMs?: number } = {}): KeychainStore & Required<Pick<KeychainStore, 'accounts'>> {
   let module: KeyringModule | undefined;
-  // require, not import(): the library is CommonJS, and loading it through the ESM loader costs
-  // tens of milliseconds of CPU more on every keychain command (tab completion included).
-  const load = () => (module ??= createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule);
+  const load = () => (module ??= requireKeyring());
   const entryOptions = { linux: { store: 'secret-service' as const } };
 
   async function attempt<T>(operation: (keyring: KeyringModule) => Promise<T>, patienceMs = options.patienceMs ?? KEYCHAIN_PATIENCE_MS) {
