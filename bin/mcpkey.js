@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CommonJS (bin/package.json says so): the fast paths answer without starting node's ES module loader.
 'use strict';
-const { fastPath, directStdout, watchStreams, outputFailure } = require('../dist/cli/fast.cjs');
+const { fastPath, directStdout, watchStreams, outputFailure, stdoutMayBeTerminal } = require('../dist/cli/fast.cjs');
 
 /** Resolves once everything written to the stream has been handed to the OS (or its reader is gone). */
 function drained(stream) {
@@ -10,15 +10,6 @@ function drained(stream) {
     stream.once('error', resolve);
     stream.write('', resolve);
   });
-}
-
-/** Stdout may be a terminal: a character device (node's tty module costs more than this asks). */
-function maybeTerminal() {
-  try {
-    return require('node:fs').fstatSync(1).isCharacterDevice();
-  } catch {
-    return true;
-  }
 }
 
 async function run() {
@@ -40,7 +31,7 @@ async function run() {
     // The core (scripts/bundle.mjs): one CommonJS file with what the constantly run commands need, so
     // that they never start node's ES module loader. Anything else is imported from there when used.
     const { cli__main: { main }, cli__io: { nodeRuntime } } = require('../dist/cli/core.cjs').loadCore();
-    process.exitCode = await main(nodeRuntime(maybeTerminal() ? undefined : stdout), { fastPathsAsked: true });
+    process.exitCode = await main(nodeRuntime(stdoutMayBeTerminal() ? undefined : stdout), { fastPathsAsked: true });
     // Output to a pipe may be written asynchronously: exiting before it drains would cut it short.
     await Promise.all([stdoutMade() ? drained(process.stdout) : undefined, stderrMade() ? drained(process.stderr) : undefined]);
     // A write error is emitted on a later tick: it is seen before the exit.

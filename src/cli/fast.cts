@@ -120,14 +120,18 @@ function outputFailure(): string | undefined {
   return `mcpkey: the output could not be written (${outputError.code ?? outputError.message}); it is incomplete — check where stdout goes (a full disk?) and run the command again`;
 }
 
-/** process.stdout when it may be a terminal (a character device): only its columns need it, and only then. */
-function terminal(): { isTTY?: boolean; columns?: number } {
+/** Whether stdout may be a terminal: a character device, or a descriptor fstat cannot tell about (node's tty module costs more). */
+function stdoutMayBeTerminal(): boolean {
   try {
-    if (!fs.fstatSync(1).isCharacterDevice()) return {};
+    return fs.fstatSync(1).isCharacterDevice();
   } catch {
-    // No usable descriptor: let process.stdout say what it is.
+    return true;
   }
-  return process.stdout;
+}
+
+/** process.stdout when it may be a terminal: only its columns need it, and only then. */
+function terminal(): { isTTY?: boolean; columns?: number } {
+  return stdoutMayBeTerminal() ? process.stdout : {};
 }
 
 /** The exit code when argv was one of them, after answering it; undefined otherwise. */
@@ -159,4 +163,4 @@ async function fastPath(argv: readonly string[], runtime: Pick<Runtime, 'env' | 
   return undefined;
 }
 
-export = { fastPath, directStdout, watchStreams, watchOutput, outputFailure };
+export = { fastPath, directStdout, watchStreams, watchOutput, outputFailure, stdoutMayBeTerminal };
