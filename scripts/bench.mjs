@@ -9,7 +9,7 @@
  * Secrets live in private keychain services (mcpkey-bench-<random>-<count>) holding 0, 50, 200 and 1,000
  * secrets, seeded in one process through mcpkey's own keychain module and deleted afterwards.
  * Without a usable Secret Service on the session bus, the
- * script re-runs itself inside its own D-Bus session with a fresh gnome-keyring, as scripts/test.sh does.
+ * script re-runs itself inside its own D-Bus session with a fresh gnome-keyring (scripts/keyring-session.sh).
  * It only prints timings; it asserts nothing about them.
  *
  * Then the gateway (scripts/bench-gateway.mjs): a tool call through `mcpkey gateway` against the same
@@ -98,7 +98,7 @@ function timed(command, args, options = {}) {
 
 /** Re-runs this script inside a private D-Bus session with its own unlocked gnome-keyring. */
 async function reexecWithOwnKeyring(reason) {
-  const missing = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].filter((tool) => !has(tool));
+  const missing = ['dbus-run-session', 'dbus-send', 'gnome-keyring-daemon', 'secret-tool'].filter((tool) => !has(tool));
   if (missing.length > 0) {
     console.error(`bench: ${reason}, and cannot start one: missing ${missing.join(', ')}`);
     console.error('bench: install with: sudo apt-get install -y dbus gnome-keyring libsecret-tools');
@@ -106,19 +106,10 @@ async function reexecWithOwnKeyring(reason) {
   }
   console.log(`bench: ${reason}; starting a private D-Bus session with its own gnome-keyring`);
   const keyringHome = mkdtempSync(join(tmpdir(), 'mcpkey-bench-keyring-'));
-  const script = 'eval "$(printf %s bench-password | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null; exec "$0" "$1"';
-  const child = spawn('dbus-run-session', ['--', 'bash', '-c', script, process.execPath, SELF], {
+  const child = spawn('bash', [join(ROOT, 'scripts/keyring-session.sh'), keyringHome, 'bench-password', '--', process.execPath, SELF], {
     cwd: ROOT,
-    env: { ...process.env, HOME: keyringHome, XDG_DATA_HOME: join(keyringHome, 'data'), [OWN_KEYRING]: '1' },
-    stdio: ['inherit', 'inherit', 'pipe'],
-  });
-  // The same harmless warning scripts/test.sh filters out.
-  child.stderr.setEncoding('utf8').on('data', (chunk) => {
-    const kept = chunk
-      .split('\n')
-      .filter((line) => !line.includes('Failed to set fd limit'))
-      .join('\n');
-    if (kept.trim() !== '') process.stderr.write(kept);
+    env: { ...process.env, [OWN_KEYRING]: '1' },
+    stdio: 'inherit',
   });
   const forward = (signal) => child.kill(signal);
   process.on('SIGINT', forward).on('SIGTERM', forward);

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in dbus-run-session gnome-keyring-daemon secret-tool; do
+for tool in dbus-run-session dbus-send gnome-keyring-daemon secret-tool; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -17,16 +17,9 @@ npm run build --silent
 
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT
-export MCPKEY_TEST_KEYRING_HOME="$keyring_home"
 
-# Inside the private bus: start and unlock a fresh keyring, then run vitest.
-dbus-run-session -- bash -c '
-  set -e
-  export HOME="$MCPKEY_TEST_KEYRING_HOME" XDG_DATA_HOME="$MCPKEY_TEST_KEYRING_HOME/data"
-  eval "$(printf %s test-password | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
-  export MCPKEY_TEST_SECRET_SERVICE=1
-  exec npx vitest run "$@"
-' vitest-session "$@" 2> >(grep -v "Failed to set fd limit" >&2)
+# Inside the private bus, with a fresh unlocked keyring (scripts/keyring-session.sh): vitest.
+MCPKEY_TEST_SECRET_SERVICE=1 bash scripts/keyring-session.sh "$keyring_home" test-password -- npx vitest run "$@"
 
 # The whole suite (no arguments) ends with the official MCP conformance suite against mcpkey's commands.
 if [ $# -eq 0 ]; then

@@ -34,7 +34,7 @@ done
 [ ${#revisions[@]} -gt 0 ] || revisions=(2025-11-25 2026-07-28)
 
 missing=()
-for tool in dbus-run-session gnome-keyring-daemon; do
+for tool in dbus-run-session dbus-send gnome-keyring-daemon; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -59,17 +59,16 @@ export CONFORMANCE_WORK_DIR="$work" CONFORMANCE_HERE="$here" CONFORMANCE_NODE22=
 export CONFORMANCE_SCENARIO="$scenario" CONFORMANCE_REVISIONS="${revisions[*]}"
 [ "$negotiate" = 1 ] && export CONFORMANCE_NEGOTIATE=1
 
-# Inside the private bus: start and unlock a fresh keyring, run each set, then print the table.
+# Inside a private bus with a fresh unlocked keyring (scripts/keyring-session.sh): run each set, then print the table.
 # The suite starts all scenarios in parallel; the adapter lets a few play at a time (slots) and
 # enforces a per-scenario deadline itself, hence the suite's long timeout. Each scenario gets its
 # own MCPKEY_HOME and keychain service. The suite's own chatter goes to a log file per run.
 started=$SECONDS
 status=0
-dbus-run-session -- bash -c '
+mkdir -p "$work/home"
+bash "$root/scripts/keyring-session.sh" "$work/home" conformance -- bash -c '
   set -u
-  export HOME="$CONFORMANCE_WORK_DIR/home" XDG_DATA_HOME="$CONFORMANCE_WORK_DIR/home/data"
-  mkdir -p "$HOME" "$CONFORMANCE_WORK_DIR/logs"
-  eval "$(printf %s conformance | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
+  mkdir -p "$CONFORMANCE_WORK_DIR/logs"
   export MCPKEY_CONFORMANCE_KEYRING=1
   command="node $CONFORMANCE_HERE/adapter.mjs"
   run() { # LABEL, then the suite arguments
@@ -94,7 +93,7 @@ dbus-run-session -- bash -c '
     labels+=(2025-03-26-backcompat)
   fi
   "$CONFORMANCE_NODE22" "$CONFORMANCE_HERE/summary.mjs" "$CONFORMANCE_WORK_DIR" "${labels[@]}"
-' 2> >(grep --line-buffered -v "Failed to set fd limit" >&2) || status=$?
+' || status=$?
 
 echo "conformance: $((SECONDS - started)) s" >&2
 if [ "$status" -ne 0 ] || [ "$keep" = 1 ]; then
