@@ -24,6 +24,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
+import { minifySync } from 'rolldown/utils';
 
 const BUILD = resolve(process.argv[2] ?? 'dist');
 const OUT = resolve(BUILD, 'bundle');
@@ -124,8 +125,50 @@ let coreText = readFileSync(CORE, 'utf8').replace(COSTLY_BUILTIN, 'const $1 = la
 const stray = /\bimport\((?!")/.exec(coreText.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''));
 if (stray) throw new Error(`bundle/core.cjs has an import() without a literal specifier: ${coreText.slice(stray.index, stray.index + 60)}`);
 const CORE_IMPORT = '/** import(): the loader\'s (src/cli/core.cts), or where there is none, this file\'s own. */\nconst __coreImport = typeof __mcpkeyImport === \'function\' ? __mcpkeyImport : (specifier) => import(specifier);\n';
+// `createRequire(import.meta.url)` became a second require made from this file's URL; the file's own
+// require finds the same packages (all its specifiers are package names, which resolve alike from bundle/).
+const OWN_REQUIRE = /\(0, node_module\.createRequire\)\(require\("url"\)\.pathToFileURL\(__filename\)\.href\)/g;
+coreText = coreText.replace(OWN_REQUIRE, 'require');
+coreText = lazyNamespaces(coreText);
 // Strict, as the ES modules it is made of were.
-writeFileSync(CORE, `'use strict';\n${LAZY_BUILTIN}${CORE_IMPORT}${coreText.replace(/^(["']use strict["'];\n)/, '')}`);
+coreText = `'use strict';\n${LAZY_BUILTIN}${CORE_IMPORT}${coreText.replace(/^(["']use strict["'];\n)/, '')}`;
+// Without comments and indentation, a quarter smaller: less to read, and to parse for the functions
+// the code cache does not hold. Names and code are left as they are.
+const compact = minifySync('core.cjs', coreText, { compress: false, mangle: false, codegen: { removeWhitespace: true } });
+if (compact.errors.length > 0) throw new Error(`bundle/core.cjs could not be compacted: ${compact.errors[0].message}`);
+writeFileSync(CORE, compact.code);
+
+/**
+ * The entry evaluates every core module up front; most invocations use a few. Instead, a module is
+ * evaluated when its namespace is first asked for (the bin asks for main and io; the shims, for their
+ * own): the bundler already wraps each module in an init function that first runs those of its imports.
+ */
+function lazyNamespaces(text) {
+  const entryAt = text.indexOf('// \\0mcpkey-core\n');
+  if (entryAt < 0) throw new Error('bundle/core.cjs: the entry section was not found');
+  // Each module's section: its namespace object and, for modules the bundler wrapped, its init function.
+  const initOf = new Map();
+  for (const section of text.slice(0, entryAt).split(/\n(?=\/\/ \S+\.js\n)/)) {
+    const namespace = /^var (\w+(?:\$\d+)?) = \/\* @__PURE__ \*\/ __exportAll\(/m.exec(section)?.[1];
+    const init = /^var (init_\w+(?:\$\d+)?) = __esmMin\(/m.exec(section)?.[1];
+    if (namespace && init) initOf.set(namespace, init);
+  }
+  let entry = text.slice(entryAt);
+  const calls = entry.match(/^init_\w+(?:\$\d+)?\(\);\n/gm) ?? [];
+  if (calls.length === 0) throw new Error('bundle/core.cjs: the entry evaluates no module; the bundler changed its output');
+  entry = entry.replace(/^init_\w+(?:\$\d+)?\(\);\n/gm, '');
+  let getters = 0;
+  entry = entry.replace(/(get: function\(\) \{\n\t\treturn )(\w+(?:\$\d+)?);/g, (all, head, namespace) => {
+    getters += 1;
+    const init = initOf.get(namespace);
+    return init ? `${head}(${init}(), ${namespace});` : all;
+  });
+  // Every module the entry evaluated must be evaluated by some getter now.
+  const inits = new Set(initOf.values());
+  const unreached = calls.map((call) => call.slice(0, -4)).filter((init) => !inits.has(init));
+  if (getters === 0 || unreached.length > 0) throw new Error(`bundle/core.cjs: no namespace getter evaluates ${unreached.join(', ') || 'any module'}`);
+  return text.slice(0, entryAt) + entry;
+}
 
 // 2. Its V8 code cache, made by this Node as the bin will load it (src/cli/core.cts).
 const cached = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(resolve(BUILD, 'cli/core.cjs'))}).writeCoreCache().catch((error) => { console.error(error); process.exitCode = 1; })`], { stdio: 'inherit' });
