@@ -7,6 +7,7 @@
  */
 import fs = require('node:fs');
 import path = require('node:path');
+import descriptors = require('./terminal.cjs');
 import type { HelpTree } from './help-types.js';
 import type { Runtime } from './io.js';
 
@@ -120,13 +121,9 @@ function outputFailure(): string | undefined {
   return `mcpkey: the output could not be written (${outputError.code ?? outputError.message}); it is incomplete — check where stdout goes (a full disk?) and run the command again`;
 }
 
-/** Whether stdout may be a terminal: a character device, or a descriptor fstat cannot tell about (node's tty module costs more). */
+/** Whether stdout may be a terminal (terminal.cts), taken as one when fstat cannot tell. */
 function stdoutMayBeTerminal(): boolean {
-  try {
-    return fs.fstatSync(1).isCharacterDevice();
-  } catch {
-    return true;
-  }
+  return descriptors.mayBeTerminal(1) ?? true;
 }
 
 /** process.stdout when it may be a terminal: only its columns need it, and only then. */

@@ -1,4 +1,4 @@
-import { fstatSync } from 'node:fs';
+import descriptors from './terminal.cjs';
 import type { Readable } from 'node:stream';
 import type { Env } from '../core/config/paths.js';
 
@@ -28,12 +28,8 @@ export interface Runtime {
 
 /** Whether a descriptor is a terminal; node's stream for it is made only if it may be one (a character device). */
 function maybeTerminal(fd: number, stream: () => { isTTY?: boolean }): boolean {
-  try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
-  } catch {
-    // No usable descriptor: let the stream say.
-  }
-  return stream().isTTY === true;
+  // Where fstat cannot tell (no usable descriptor), the stream says.
+  return descriptors.mayBeTerminal(fd) !== false && stream().isTTY === true;
 }
 
 export function nodeRuntime(printTo?: OutputStream): Runtime {
