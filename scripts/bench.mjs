@@ -7,7 +7,7 @@
  * time (spawn to exit, the bash wrapper included), median and p90, and both as ratios to `node -e 0`.
  *
  * Secrets live in private keychain services (mcpkey-bench-<random>-<count>) holding 0, 50, 200 and 1,000
- * secrets, seeded in one process through mcpkey's own keychain module and deleted afterwards.
+ * secrets, seeded in a child process through mcpkey's own keychain module and deleted afterwards.
  * Without a usable Secret Service on the session bus, the
  * script re-runs itself inside its own D-Bus session with a fresh gnome-keyring (scripts/keyring-session.sh).
  * It only prints timings; it asserts nothing about them.
@@ -141,6 +141,34 @@ async function oauthLoad(n) {
   }
 }
 
+/**
+ * Writes (or deletes) bench.key_FROM … bench.key_TO in a keychain service, through mcpkey's own keychain
+ * module, in a child process (1,000 CLI calls would take minutes). Not in this one: the keychain library
+ * keeps a connection per entry until it is collected, and past 1,024 open descriptors its threads spin,
+ * which would load the machine for every timed round.
+ */
+const KEYCHAIN_JOB = `
+const [op, service, from, to, module] = process.argv.slice(1);
+const { randomBytes } = await import('node:crypto');
+const keychain = (await import(module)).createOsKeychain(service);
+for (let i = Number(from); i <= Number(to); i += 1) {
+  const name = 'bench.key_' + i;
+  if (op === 'set') await keychain.set(name, 'bench-value-' + i + '-' + randomBytes(8).toString('hex'));
+  else if ((await keychain.get(name).catch(() => undefined)) !== undefined) await keychain.delete(name).catch(() => undefined);
+}
+process.exit(0);
+`;
+
+async function keychainJob(op, service, from, to) {
+  const module = pathToFileURL(join(ROOT, 'dist/core/secrets/keychain.js')).href;
+  // 250 names a process keeps each one's descriptors well below that.
+  for (let start = from; start <= to; start += 250) {
+    const end = String(Math.min(to, start + 249));
+    const result = await run(process.execPath, ['--input-type=module', '-e', KEYCHAIN_JOB, op, service, String(start), end, module], { env: process.env });
+    if (result.code !== 0 && op === 'set') throw new Error(`could not seed ${service}: ${result.stderr.trim()}`);
+  }
+}
+
 function median(sorted) {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -173,17 +201,15 @@ async function main() {
   const env = envAt(50);
   const mcpkey = (args, input) => run(process.execPath, [BIN, ...args], { env, cwd: dir, input });
 
-  /** Names seeded per service, for the cleanup. */
+  /** How many bench.key_N each service holds, for the cleanup. */
   const seeded = new Map();
   let peers;
   const cleanup = async () => {
     if (seeded.size === 0) return;
-    const { createOsKeychain } = await import(pathToFileURL(join(ROOT, 'dist/core/secrets/keychain.js')).href);
-    for (const [service, names] of seeded) {
+    for (const [service, count] of seeded) {
       if (has('secret-tool')) await run('secret-tool', ['clear', 'service', service], { env: process.env });
       // Whatever secret-tool did not remove (or without secret-tool at all).
-      const keychain = createOsKeychain(service);
-      for (const name of names) if ((await keychain.get(name).catch(() => undefined)) !== undefined) await keychain.delete(name).catch(() => undefined);
+      await keychainJob('delete', service, 1, count);
     }
     seeded.clear();
   };
@@ -204,19 +230,13 @@ async function main() {
       await reexecWithOwnKeyring(`no usable Secret Service (${first.stderr.trim().split('\n')[0]})`);
       return;
     }
-    seeded.set(envAt(50).MCPKEY_KEYCHAIN_SERVICE, ['bench.key_1']);
-    // The rest in this one process, through mcpkey's own keychain module (1,000 CLI calls would take minutes).
-    const { createOsKeychain } = await import(pathToFileURL(join(ROOT, 'dist/core/secrets/keychain.js')).href);
+    seeded.set(envAt(50).MCPKEY_KEYCHAIN_SERVICE, 1);
     const seededAt = Date.now();
     for (const count of SECRET_COUNTS) {
       const service = envAt(count).MCPKEY_KEYCHAIN_SERVICE;
-      const keychain = createOsKeychain(service);
-      const names = seeded.get(service) ?? [];
-      seeded.set(service, names);
-      for (let i = names.length + 1; i <= count; i += 1) {
-        await keychain.set(`bench.key_${i}`, `bench-value-${i}-${randomBytes(8).toString('hex')}`);
-        names.push(`bench.key_${i}`);
-      }
+      const from = (seeded.get(service) ?? 0) + 1;
+      seeded.set(service, count);
+      if (from <= count) await keychainJob('set', service, from, count);
     }
     const seedSeconds = ((Date.now() - seededAt) / 1000).toFixed(1);
     console.log(`bench: seeded ${SECRET_COUNTS.join('/')} secrets in ${seedSeconds} s`);

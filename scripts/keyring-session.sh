@@ -43,6 +43,18 @@ cat >"$config" <<EOF
     <allow eavesdrop="true"/>
     <allow own="*"/>
   </policy>
+  <!-- A session bus's limits, not dbus-daemon's defaults (256 connections per user): the load tests
+       and the bench open hundreds at once. -->
+  <limit name="max_completed_connections">100000</limit>
+  <limit name="max_incomplete_connections">10000</limit>
+  <limit name="max_connections_per_user">100000</limit>
+  <limit name="max_replies_per_connection">50000</limit>
+  <limit name="max_match_rules_per_connection">50000</limit>
+  <limit name="max_names_per_connection">50000</limit>
+  <limit name="max_incoming_bytes">1000000000</limit>
+  <limit name="max_outgoing_bytes">1000000000</limit>
+  <limit name="max_message_size">1000000000</limit>
+  <limit name="auth_timeout">240000</limit>
 </busconfig>
 EOF
 
