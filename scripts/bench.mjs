@@ -12,6 +12,10 @@
  * script re-runs itself inside its own D-Bus session with a fresh gnome-keyring (scripts/keyring-session.sh).
  * It only prints timings; it asserts nothing about them.
  *
+ * Rows marked "floor:" run `node -e` with only the part of a row mcpkey cannot do without (the core
+ * loaded, one keychain library read, one spawn, a listing through the core's Secret Service client): what
+ * is left of a row above its floor is mcpkey's own.
+ *
  * Then the gateway (scripts/bench-gateway.mjs): a tool call through `mcpkey gateway` against the same
  * call made directly (BENCH_GATEWAY_CALLS each, default 200), and its start with 10 enabled servers
  * against `mcpkey --version`.
@@ -169,6 +173,22 @@ async function keychainJob(op, service, from, to) {
   }
 }
 
+/**
+ * A floor row's script: `node -e` doing one thing mcpkey's row cannot avoid. The keychain library is
+ * required as mcpkey requires it (its native package directly where there is one).
+ */
+function floorScript(expression) {
+  const helpers = {
+    'core.cli__context': `const core = require(${JSON.stringify(join(ROOT, 'dist/cli/core.cjs'))}).loadCore();`,
+    listing: `const listing = require(${JSON.stringify(join(ROOT, 'dist/cli/core.cjs'))}).loadCore().core__secrets__dbus__listing; const service = process.env.MCPKEY_KEYCHAIN_SERVICE;`,
+    keychainRead: `function keychainRead() { const r = require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))}); let k; try { k = r('@napi-rs/keyring-linux-' + process.arch + '-gnu'); } catch { k = r('@napi-rs/keyring'); } return new k.AsyncEntry(process.env.MCPKEY_KEYCHAIN_SERVICE, 'bench.key_7', { linux: { store: 'secret-service' } }).getPassword(); }`,
+    spawnTrue: `function spawnTrue() { return new Promise((resolve) => require('node:child_process').spawn('true', { stdio: 'inherit' }).on('exit', resolve)); }`,
+  };
+  const setup = Object.entries(helpers).filter(([name]) => expression.startsWith(name) || expression.startsWith(`${name}.`)).map(([, code]) => code).join('\n');
+  // A listing prints how many it found; a read, the value.
+  return `${setup}\nPromise.resolve(${expression}).then((found) => { if (Array.isArray(found)) process.stdout.write(String(found.length)); else if (typeof found === 'string') process.stdout.write(found); });`;
+}
+
 function median(sorted) {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -278,6 +298,12 @@ async function main() {
         heavy: count >= 1000,
         check: count === 0 ? () => true : listsKey(count),
       })),
+      // Floors: node with only the part of a row that mcpkey cannot do without, for comparison.
+      { label: 'floor: the core loaded (context)', command: ['-e', floorScript('core.cli__context')], check: () => true },
+      { label: 'floor: keychain library, one read (50)', command: ['-e', floorScript('keychainRead()')], check: (out) => out.startsWith('bench-value-7-') },
+      { label: 'floor: child_process, spawn `true`', command: ['-e', floorScript('spawnTrue()')], check: () => true },
+      { label: 'floor: core + names listing (50)', command: ['-e', floorScript('listing.listAccounts(service)')], check: (out) => out === '50' },
+      { label: 'floor: core + listing with values (50)', command: ['-e', floorScript('listing.listEntries(service)')], check: (out) => out === '50' },
       { label: 'tools list, 2026-07-28 server, first call', args: ['tools', 'list', 'bench-modern'], before: forgetEras, check: listsEcho },
       { label: 'tools list, 2026-07-28 server, repeat', args: ['tools', 'list', 'bench-modern'], repeat: true, check: listsEcho },
       { label: 'tools list, 2025-11-25 server, first call', args: ['tools', 'list', 'bench-legacy'], before: forgetEras, check: listsEcho },
