@@ -30,33 +30,7 @@ done
 mkdir -p "$dir/data" "$dir/.keyring-session"
 rm -f "$dir/.keyring-session/stop"
 export HOME="$dir" XDG_DATA_HOME="$dir/data" KEYRING_SESSION_STATE="$dir/.keyring-session"
-config="$KEYRING_SESSION_STATE/bus.conf"
-cat >"$config" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=${TMPDIR:-/tmp}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-  <!-- A session bus's limits, not dbus-daemon's defaults (256 connections per user): the load tests
-       and the bench open hundreds at once. -->
-  <limit name="max_completed_connections">100000</limit>
-  <limit name="max_incomplete_connections">10000</limit>
-  <limit name="max_connections_per_user">100000</limit>
-  <limit name="max_replies_per_connection">50000</limit>
-  <limit name="max_match_rules_per_connection">50000</limit>
-  <limit name="max_names_per_connection">50000</limit>
-  <limit name="max_incoming_bytes">1000000000</limit>
-  <limit name="max_outgoing_bytes">1000000000</limit>
-  <limit name="max_message_size">1000000000</limit>
-  <limit name="auth_timeout">240000</limit>
-</busconfig>
-EOF
+config="$(cd "$(dirname "$0")" && pwd)/session-bus.conf"
 
 # dbus-daemon's harmless complaint when it may not raise its file limit (as root in a container).
 dbus-run-session --config-file="$config" -- bash -c '
