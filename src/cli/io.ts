@@ -26,7 +26,7 @@ export interface Runtime {
   exitCode?: number;
 }
 
-/** Whether a descriptor is a terminal; node's stream for it is made only if it may be one (a character device). */
+/** Whether a descriptor is a terminal; node's stream for it is made only if it may be one (terminal.cts). */
 function maybeTerminal(fd: number, stream: () => { isTTY?: boolean }): boolean {
   // Where fstat cannot tell (no usable descriptor), the stream says.
   return descriptors.mayBeTerminal(fd) !== false && stream().isTTY === true;
