@@ -7,7 +7,7 @@
  * time (spawn to exit, the bash wrapper included), median and p90, and both as ratios to `node -e 0`.
  *
  * Secrets live in private keychain services (mcpkey-bench-<random>-<count>) holding 0, 50, 200 and 1,000
- * secrets, seeded in a child process through mcpkey's own keychain module and deleted afterwards.
+ * secrets, seeded in child processes through mcpkey's own keychain module and deleted afterwards.
  * Without a usable Secret Service on the session bus, the
  * script re-runs itself inside its own D-Bus session with a fresh gnome-keyring (scripts/keyring-session.sh).
  * It only prints timings; it asserts nothing about them.
@@ -165,7 +165,7 @@ process.exit(0);
 
 async function keychainJob(op, service, from, to) {
   const module = pathToFileURL(join(ROOT, 'dist/core/secrets/keychain.js')).href;
-  // 250 names a process keeps each one's descriptors well below that.
+  // 250 names per process keep its open descriptors well below 1,024.
   for (let start = from; start <= to; start += 250) {
     const end = String(Math.min(to, start + 249));
     const result = await run(process.execPath, ['--input-type=module', '-e', KEYCHAIN_JOB, op, service, String(start), end, module], { env: process.env });
@@ -179,12 +179,13 @@ async function keychainJob(op, service, from, to) {
  */
 function floorScript(expression) {
   const helpers = {
-    'core.cli__context': `const core = require(${JSON.stringify(join(ROOT, 'dist/cli/core.cjs'))}).loadCore();`,
+    core: `const core = require(${JSON.stringify(join(ROOT, 'dist/cli/core.cjs'))}).loadCore();`,
     listing: `const listing = require(${JSON.stringify(join(ROOT, 'dist/cli/core.cjs'))}).loadCore().core__secrets__dbus__listing; const service = process.env.MCPKEY_KEYCHAIN_SERVICE;`,
     keychainRead: `function keychainRead() { const r = require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))}); let k; try { k = r('@napi-rs/keyring-linux-' + process.arch + '-gnu'); } catch { k = r('@napi-rs/keyring'); } return new k.AsyncEntry(process.env.MCPKEY_KEYCHAIN_SERVICE, 'bench.key_7', { linux: { store: 'secret-service' } }).getPassword(); }`,
     spawnTrue: `function spawnTrue() { return new Promise((resolve) => require('node:child_process').spawn('true', { stdio: 'inherit' }).on('exit', resolve)); }`,
   };
-  const setup = Object.entries(helpers).filter(([name]) => expression.startsWith(name) || expression.startsWith(`${name}.`)).map(([, code]) => code).join('\n');
+  // The helper the expression starts with.
+  const setup = Object.entries(helpers).filter(([name]) => expression.startsWith(name)).map(([, code]) => code).join('\n');
   // A listing prints how many it found; a read, the value.
   return `${setup}\nPromise.resolve(${expression}).then((found) => { if (Array.isArray(found)) process.stdout.write(String(found.length)); else if (typeof found === 'string') process.stdout.write(found); });`;
 }

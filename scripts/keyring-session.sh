@@ -3,8 +3,8 @@
 #
 #   bash scripts/keyring-session.sh DIR PASSWORD -- COMMAND [ARG...]
 #
-# DIR becomes HOME (and holds the keyring files and the bus's config); the command's exit status is
-# this script's. Used by the tests, the conformance run and the bench, so none touches the keychain
+# DIR becomes HOME and holds the keyring's files; the bus's config is scripts/session-bus.conf. The
+# command's exit status is this script's. Used by the tests, the conformance run and the bench, so none touches the keychain
 # of the person running them.
 #
 # The bus activates nothing: were the keyring to stop, a D-Bus call would otherwise start a second,
@@ -32,7 +32,8 @@ rm -f "$dir/.keyring-session/stop"
 export HOME="$dir" XDG_DATA_HOME="$dir/data" KEYRING_SESSION_STATE="$dir/.keyring-session"
 config="$(cd "$(dirname "$0")" && pwd)/session-bus.conf"
 
-# dbus-daemon's harmless complaint when it may not raise its file limit (as root in a container).
+# The filter at the end drops dbus-daemon's harmless complaint when it may not raise its file limit
+# (as root in a container).
 dbus-run-session --config-file="$config" -- bash -c '
   set -u
   state=$KEYRING_SESSION_STATE
